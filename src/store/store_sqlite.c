@@ -1,0 +1,359 @@
+/*
+ * store_sqlite.c — the SQLite backend of store.h.
+ *
+ * Each connection: WAL, foreign_keys=ON, synchronous=FULL, secure_delete=ON, a busy
+ * timeout, and a cache of prepared statements indexed by zx_query. A statement that
+ * is already running on the connection (nested use of the same query) gets a
+ * one-off prepared copy, finalised on zx_stmt_done.
+ *
+ * Parameters are written $1..$n in the SQL; SQLite treats "$1" as a named parameter,
+ * so binding goes through sqlite3_bind_parameter_index() and the order of first
+ * appearance in the text does not matter.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/log.h"
+#include "store/store_impl.h"
+
+typedef struct lite_conn {
+	zx_conn base;
+	sqlite3 *db;
+	sqlite3_stmt *cache[ZXQ__COUNT];
+} lite_conn;
+
+struct zx_stmt {
+	zx_conn *conn; /* must be first: store.c reaches the ops through it */
+	sqlite3_stmt *st;
+	bool owned; /* one-off copy: finalize instead of reset */
+	int64_t changes;
+};
+
+static zx_err map_rc(sqlite3 *db, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return ZX_OK;
+	case SQLITE_NOMEM:
+		return ZX_ENOMEM;
+	case SQLITE_FULL:
+		zx_error("sqlite: %s: database or disk is full", what);
+		return ZX_EFULL;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		zx_error("sqlite: %s: I/O error (%d): %s", what, rc, db ? sqlite3_errmsg(db) : "");
+		return ZX_EIO;
+	case SQLITE_CONSTRAINT:
+		zx_warn("sqlite: %s: constraint: %s", what, db ? sqlite3_errmsg(db) : "");
+		return ZX_ECONFLICT;
+	default:
+		zx_error("sqlite: %s: error %d: %s", what, rc, db ? sqlite3_errmsg(db) : "");
+		return ZX_EDB;
+	}
+}
+
+static const char *db_path(const char *url)
+{
+	return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+}
+
+static void lite_conn_close(zx_conn *c)
+{
+	lite_conn *lc = (lite_conn *)c;
+	if (!lc)
+		return;
+	for (int i = 0; i < ZXQ__COUNT; i++)
+		sqlite3_finalize(lc->cache[i]);
+	sqlite3_close_v2(lc->db);
+	free(lc);
+}
+
+static zx_err lite_exec_raw(zx_conn *c, const char *sql)
+{
+	lite_conn *lc = (lite_conn *)c;
+	if (zx_store_fault_fire() && strncmp(sql, "ROLLBACK", 8) != 0)
+		return ZX_EIO;
+	char *msg = NULL;
+	int rc = sqlite3_exec(lc->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		zx_error("sqlite: exec failed (%d): %s", rc, msg ? msg : "");
+	sqlite3_free(msg);
+	return map_rc(lc->db, rc, "exec");
+}
+
+static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
+{
+	const char *path = db_path(st->url);
+	struct stat sb;
+	if (!st->opts.create && stat(path, &sb) != 0)
+		return zx_fail(ei, ZX_EINVAL, "db_not_found", "--db", 0,
+			       "数据库文件不存在: %s（可先运行 zhenxing demo 或 zhenxing migrate 创建）", path);
+	lite_conn *lc = calloc(1, sizeof(*lc));
+	if (!lc)
+		return ZX_ENOMEM;
+	lc->base.store = st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (st->opts.create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &lc->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		zx_error("sqlite: cannot open database: %s", lc->db ? sqlite3_errmsg(lc->db) : "?");
+		lite_conn_close(&lc->base);
+		return zx_fail(ei, ZX_EIO, "db_open_failed", "--db", 0, "无法打开数据库文件: %s", path);
+	}
+	sqlite3_extended_result_codes(lc->db, 1);
+	sqlite3_busy_timeout(lc->db, st->opts.busy_timeout_ms);
+	char pragmas[256];
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+		 "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;");
+	zx_err e = lite_exec_raw(&lc->base, pragmas);
+	if (!e && st->opts.max_pages > 0) {
+		snprintf(pragmas, sizeof(pragmas), "PRAGMA max_page_count=%lld", (long long)st->opts.max_pages);
+		e = lite_exec_raw(&lc->base, pragmas);
+	}
+	if (!e) {
+		/* A file that is not a database fails here, not at the first query. */
+		e = lite_exec_raw(&lc->base, "SELECT count(*) FROM sqlite_schema");
+	}
+	if (e) {
+		lite_conn_close(&lc->base);
+		return zx_fail(ei, e, "db_open_failed", "--db", 0, "数据库文件无法使用（不是有效的数据库或已损坏）: %s",
+			       path);
+	}
+	*out = &lc->base;
+	return ZX_OK;
+}
+
+static zx_err bind_args(sqlite3_stmt *st, const zx_val *args, int nargs)
+{
+	char name[16];
+	int total = sqlite3_bind_parameter_count(st);
+	for (int i = 0; i < nargs; i++) {
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		int idx = sqlite3_bind_parameter_index(st, name);
+		if (idx == 0)
+			continue; /* the statement does not use this argument */
+		int rc;
+		switch (args[i].t) {
+		case ZX_V_INT:
+			rc = sqlite3_bind_int64(st, idx, args[i].i);
+			break;
+		case ZX_V_REAL:
+			rc = sqlite3_bind_double(st, idx, args[i].r);
+			break;
+		case ZX_V_TEXT:
+			rc = args[i].s ? sqlite3_bind_text(st, idx, args[i].s, -1, SQLITE_TRANSIENT)
+				       : sqlite3_bind_null(st, idx);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, idx);
+		}
+		if (rc != SQLITE_OK)
+			return ZX_EDB;
+	}
+	if (total > nargs) {
+		zx_error("sqlite: statement expects %d parameters, got %d", total, nargs);
+		return ZX_EINTERNAL;
+	}
+	return ZX_OK;
+}
+
+static zx_err lite_query_open(zx_conn *c, zx_query q, const zx_val *args, int nargs, zx_stmt **out)
+{
+	lite_conn *lc = (lite_conn *)c;
+	const char *sql = zx_sql_defs[q].sql[ZX_BACKEND_SQLITE];
+	if (!sql) {
+		zx_error("sqlite: query %s has no SQLite text", zx_sql_defs[q].name);
+		return ZX_EINTERNAL;
+	}
+	zx_stmt *s = calloc(1, sizeof(*s));
+	if (!s)
+		return ZX_ENOMEM;
+	s->conn = c;
+	sqlite3_stmt *st = lc->cache[q];
+	if (st && sqlite3_stmt_busy(st)) {
+		st = NULL;
+		s->owned = true;
+	}
+	if (!st) {
+		int rc = sqlite3_prepare_v3(lc->db, sql, -1, s->owned ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK) {
+			zx_error("sqlite: prepare %s: %s", zx_sql_defs[q].name, sqlite3_errmsg(lc->db));
+			free(s);
+			return map_rc(lc->db, rc, "prepare");
+		}
+		if (!s->owned)
+			lc->cache[q] = st;
+	}
+	s->st = st;
+	zx_err e = bind_args(st, args, nargs);
+	if (e) {
+		zx_error("sqlite: binding %s failed", zx_sql_defs[q].name);
+		if (s->owned)
+			sqlite3_finalize(st);
+		else {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+		}
+		free(s);
+		return e;
+	}
+	*out = s;
+	return ZX_OK;
+}
+
+static zx_err lite_stmt_next(zx_stmt *s, bool *row)
+{
+	lite_conn *lc = (lite_conn *)s->conn;
+	*row = false;
+	if (!sqlite3_stmt_readonly(s->st) && zx_store_fault_fire()) {
+		zx_error("sqlite: injected write fault");
+		return ZX_EIO;
+	}
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW) {
+		*row = true;
+		return ZX_OK;
+	}
+	if (rc == SQLITE_DONE) {
+		s->changes = sqlite3_changes64(lc->db);
+		return ZX_OK;
+	}
+	return map_rc(lc->db, rc, sqlite3_sql(s->st));
+}
+
+static void lite_stmt_done(zx_stmt *s)
+{
+	if (s->owned) {
+		sqlite3_finalize(s->st);
+	} else {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+	}
+	free(s);
+}
+
+static int lite_ncols(zx_stmt *s)
+{
+	return sqlite3_column_count(s->st);
+}
+
+static bool lite_col_null(zx_stmt *s, int i)
+{
+	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
+}
+
+static int64_t lite_col_int(zx_stmt *s, int i)
+{
+	return sqlite3_column_int64(s->st, i);
+}
+
+static double lite_col_real(zx_stmt *s, int i)
+{
+	return sqlite3_column_double(s->st, i);
+}
+
+static const char *lite_col_text(zx_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s->st, i);
+	return t ? (const char *)t : "";
+}
+
+static const char *lite_col_name(zx_stmt *s, int i)
+{
+	return sqlite3_column_name(s->st, i);
+}
+
+static int64_t lite_changes(zx_stmt *s)
+{
+	return s->changes;
+}
+
+static int64_t lite_last_insert_id(zx_conn *c)
+{
+	return sqlite3_last_insert_rowid(((lite_conn *)c)->db);
+}
+
+static zx_err lite_integrity(zx_conn *c, zx_errinfo *ei)
+{
+	lite_conn *lc = (lite_conn *)c;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(lc->db, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return zx_fail(ei, map_rc(lc->db, rc, "integrity_check"), "integrity_failed", NULL, 0,
+			       "数据库完整性检查无法执行");
+	zx_err e = ZX_OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+		if (!r || strcmp(r, "ok") != 0)
+			e = zx_fail(ei, ZX_EDB, "integrity_failed", NULL, 0, "数据库完整性检查未通过: %s",
+				    r ? r : "?");
+	} else {
+		e = zx_fail(ei, ZX_EDB, "integrity_failed", NULL, 0, "数据库完整性检查无结果");
+	}
+	sqlite3_finalize(st);
+	if (!e) {
+		rc = sqlite3_prepare_v2(lc->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			e = zx_fail(ei, ZX_EDB, "foreign_key_failed", NULL, 0, "数据库外键检查未通过（表 %s）",
+				    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	return e;
+}
+
+static zx_err lite_backup(zx_store *stp, const char *dest, zx_errinfo *ei)
+{
+	zx_conn *c = zx_store_acquire(stp);
+	if (!c)
+		return zx_fail(ei, ZX_EDB, "db_unavailable", NULL, 0, "无法连接数据库");
+	sqlite3 *to = NULL;
+	zx_err e = ZX_OK;
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		e = zx_fail(ei, ZX_EIO, "backup_open_failed", "-o", 0, "无法创建备份文件: %s", dest);
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", ((lite_conn *)c)->db, "main");
+	if (!b) {
+		e = zx_fail(ei, ZX_EDB, "backup_failed", NULL, 0, "备份失败: %s", sqlite3_errmsg(to));
+		goto out;
+	}
+	int rc;
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		e = zx_fail(ei, map_rc(to, rc, "backup"), "backup_failed", NULL, 0, "备份失败");
+out:
+	sqlite3_close_v2(to);
+	zx_store_release(stp, c);
+	return e;
+}
+
+const zx_store_ops zx_sqlite_ops = {
+	.conn_open = lite_conn_open,
+	.conn_close = lite_conn_close,
+	.exec_raw = lite_exec_raw,
+	.query_open = lite_query_open,
+	.stmt_next = lite_stmt_next,
+	.stmt_done = lite_stmt_done,
+	.stmt_ncols = lite_ncols,
+	.col_null = lite_col_null,
+	.col_int = lite_col_int,
+	.col_real = lite_col_real,
+	.col_text = lite_col_text,
+	.col_name = lite_col_name,
+	.changes = lite_changes,
+	.last_insert_id = lite_last_insert_id,
+	.integrity = lite_integrity,
+	.backup = lite_backup,
+	.migrations = zx_migrations_sqlite,
+	.migration_count = &zx_migrations_sqlite_count,
+};
