@@ -1,12 +1,46 @@
 /*
- * main.c — subcommand dispatch only.
+ * main.c — subcommand dispatch only (git-style: zhenxing <command> [options]).
  */
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/crypto.h"
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"serve", cmd_serve, "启动 Web 服务"},
+	{"demo", cmd_demo, "创建演示数据库（真实区划 + 合成人口）"},
+	{"user", cmd_user, "管理用户（add / passwd）"},
+	{"check", cmd_check, "检查数据库完整性和审计日志链"},
+	{"migrate", cmd_migrate, "创建或升级数据库结构"},
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "用法: zhenxing <命令> [选项]\n\n命令:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, "  %-10s %s\n", commands[i].name, commands[i].help);
+	return CLI_EUSAGE;
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "用法: zhenxing <命令> [选项]\n");
-	return 2;
+	if (argc < 2)
+		return usage();
+	/* Databases, key files, uploads and exports hold personal data: private by default. */
+	umask(077);
+	if (zx_crypto_init() != ZX_OK) {
+		fprintf(stderr, "错误: 加密库初始化失败（需要 OpenSSL 3 的 SM3/SM4）\n");
+		return CLI_EINTERNAL;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "未知命令: %s\n", argv[1]);
+	return usage();
 }

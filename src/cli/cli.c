@@ -1,0 +1,61 @@
+/*
+ * cli.c — shared helpers of the subcommands (see cli.h).
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_fail(zx_err e, const zx_errinfo *ei)
+{
+	const char *msg = ei && ei->err && ei->message[0] ? ei->message : zx_err_message(e);
+	if (ei && ei->err && ei->row > 0)
+		fprintf(stderr, "错误: %s\n", msg);
+	else
+		fprintf(stderr, "错误: %s\n", msg);
+	switch (e) {
+	case ZX_EINVAL:
+	case ZX_EAUTH:
+	case ZX_EFORBIDDEN:
+	case ZX_ECSRF:
+	case ZX_ELOCKED:
+	case ZX_ENOTFOUND:
+	case ZX_ECONFLICT:
+	case ZX_ETOOBIG:
+	case ZX_EVALIDATION:
+	case ZX_EFULL:
+		return CLI_EDATA;
+	default:
+		return CLI_EINTERNAL;
+	}
+}
+
+int cli_usage(const char *usage)
+{
+	fprintf(stderr, "用法: %s\n", usage);
+	return CLI_EUSAGE;
+}
+
+static bool is_pg(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
+zx_err cli_open_store(const char *db, bool create, int pool, zx_store **out, zx_errinfo *ei)
+{
+	zx_store_opts o = {.pool_size = pool, .create = create};
+	return zx_store_open(db, &o, out, ei);
+}
+
+zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *out, zx_errinfo *ei)
+{
+	char path[1024];
+	if (keyfile && *keyfile) {
+		snprintf(path, sizeof(path), "%s", keyfile);
+	} else {
+		if (is_pg(db))
+			return zx_fail(ei, ZX_EINVAL, "missing_key", "--key", 0, "使用 PostgreSQL 时必须用 --key 指定密钥文件");
+		snprintf(path, sizeof(path), "%s.key", db);
+	}
+	return zx_keys_load(path, create, out, ei);
+}

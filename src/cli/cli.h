@@ -1,0 +1,31 @@
+/*
+ * cli.h — what the subcommands share: opening the store and the key file, turning
+ * errors into Chinese messages and exit codes (0 ok, 1 user/data error, 2 usage,
+ * 3 internal), and the entry points main.c dispatches to.
+ */
+#ifndef ZX_CLI_H
+#define ZX_CLI_H
+
+#include <stdbool.h>
+
+#include "base/crypto.h"
+#include "base/error.h"
+#include "store/store.h"
+
+enum { CLI_OK = 0, CLI_EDATA = 1, CLI_EUSAGE = 2, CLI_EINTERNAL = 3 };
+
+/* Prints the error (Chinese) to stderr and returns the exit code for it. */
+int cli_fail(zx_err e, const zx_errinfo *ei);
+int cli_usage(const char *usage);
+
+zx_err cli_open_store(const char *db, bool create, int pool, zx_store **out, zx_errinfo *ei);
+/* Key file: --key if given, else "<db>.key" for SQLite files. */
+zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *out, zx_errinfo *ei);
+
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+
+#endif
