@@ -13,11 +13,11 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"serve", cmd_serve, "启动 Web 服务"},
-	{"demo", cmd_demo, "创建演示数据库（真实区划 + 合成人口）"},
-	{"user", cmd_user, "管理用户（add / passwd）"},
-	{"check", cmd_check, "检查数据库完整性和审计日志链"},
-	{"migrate", cmd_migrate, "创建或升级数据库结构"},
+    {"serve", cmd_serve, "启动 Web 服务"},
+    {"demo", cmd_demo, "创建演示数据库（真实区划 + 合成人口）"},
+    {"user", cmd_user, "管理用户（add / passwd）"},
+    {"check", cmd_check, "检查数据库完整性和审计日志链"},
+    {"migrate", cmd_migrate, "创建或升级数据库结构"},
 };
 
 static int usage(void)

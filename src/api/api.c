@@ -24,10 +24,10 @@ static binding *bindings;
 static int nbindings;
 
 static const int status_table[ZX_ERR__COUNT] = {
-	[ZX_OK] = 200,         [ZX_EINVAL] = 400,    [ZX_EAUTH] = 401,   [ZX_EFORBIDDEN] = 403,
-	[ZX_ECSRF] = 403,      [ZX_ELOCKED] = 403,   [ZX_ENOTFOUND] = 404, [ZX_EMETHOD] = 405,
-	[ZX_ECONFLICT] = 409,  [ZX_ETOOBIG] = 413,   [ZX_EVALIDATION] = 422, [ZX_ENOMEM] = 500,
-	[ZX_EIO] = 500,        [ZX_EFULL] = 507,     [ZX_EDB] = 500,     [ZX_EINTERNAL] = 500,
+    [ZX_OK] = 200,        [ZX_EINVAL] = 400,  [ZX_EAUTH] = 401,       [ZX_EFORBIDDEN] = 403,
+    [ZX_ECSRF] = 403,     [ZX_ELOCKED] = 403, [ZX_ENOTFOUND] = 404,   [ZX_EMETHOD] = 405,
+    [ZX_ECONFLICT] = 409, [ZX_ETOOBIG] = 413, [ZX_EVALIDATION] = 422, [ZX_ENOMEM] = 500,
+    [ZX_EIO] = 500,       [ZX_EFULL] = 507,   [ZX_EDB] = 500,         [ZX_EINTERNAL] = 500,
 };
 
 int api_status_of(zx_err err)
@@ -44,7 +44,8 @@ static void reply_json_raw(zx_resp *resp, int status, json_t *obj)
 	if (!text || zx_buf_adds(&resp->body, text) != ZX_OK) {
 		resp->status = 500;
 		zx_buf_reset(&resp->body);
-		zx_buf_adds(&resp->body, "{\"error\":{\"code\":\"internal_error\",\"message\":\"服务器内部错误\"}}");
+		zx_buf_adds(&resp->body,
+		            "{\"error\":{\"code\":\"internal_error\",\"message\":\"服务器内部错误\"}}");
 	}
 	free(text);
 	json_decref(obj);
@@ -60,7 +61,8 @@ static json_t *error_object(zx_err err, const zx_errinfo *ei)
 	json_t *e = json_object();
 	bool have = ei && ei->err != ZX_OK && ei->code[0];
 	json_object_set_new(e, "code", json_string(have ? ei->code : zx_err_code(err)));
-	json_object_set_new(e, "message", json_string(have && ei->message[0] ? ei->message : zx_err_message(err)));
+	json_object_set_new(e, "message",
+	                    json_string(have && ei->message[0] ? ei->message : zx_err_message(err)));
 	if (have && ei->field[0])
 		json_object_set_new(e, "field", json_string(ei->field));
 	if (have && ei->row > 0)
@@ -71,8 +73,8 @@ static json_t *error_object(zx_err err, const zx_errinfo *ei)
 void api_error(api_call *c, zx_err err, const zx_errinfo *ei)
 {
 	if (api_status_of(err) >= 500)
-		zx_error("api: %s %s failed: %s", c->req->method, c->req->route_label ? c->req->route_label : "?",
-			 zx_err_name(err));
+		zx_error("api: %s %s failed: %s", c->req->method,
+		         c->req->route_label ? c->req->route_label : "?", zx_err_name(err));
 	reply_json_raw(c->resp, api_status_of(err), error_object(err, ei));
 }
 
@@ -203,10 +205,10 @@ static bool parse_json_body(api_call *c)
 	}
 	json_error_t jerr;
 	c->body = json_loadb(c->req->body.data ? c->req->body.data : "", c->req->body.len,
-			     JSON_REJECT_DUPLICATES, &jerr);
+	                     JSON_REJECT_DUPLICATES, &jerr);
 	if (!c->body) {
-		api_error_msg(c, ZX_EINVAL, "invalid_json", NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）", jerr.line,
-			      jerr.column);
+		api_error_msg(c, ZX_EINVAL, "invalid_json", NULL,
+		              "请求内容不是有效的 JSON（第 %d 行第 %d 列）", jerr.line, jerr.column);
 		return false;
 	}
 	if (!json_is_object(c->body)) {
@@ -232,23 +234,27 @@ static void dispatch(zx_req *req, zx_resp *resp, void *ctx)
 		const char *token = zx_req_cookie(req, "zx_session");
 		zx_err e = zx_auth_session(c->conn, token, req->client_ip, &c->sess);
 		if (e) {
-			api_error_msg(c, e == ZX_EAUTH ? ZX_EAUTH : e, e == ZX_EAUTH ? "unauthenticated" : zx_err_code(e),
-				      NULL, "%s", zx_err_message(e == ZX_EAUTH ? ZX_EAUTH : e));
+			api_error_msg(c, e == ZX_EAUTH ? ZX_EAUTH : e,
+			              e == ZX_EAUTH ? "unauthenticated" : zx_err_code(e), NULL, "%s",
+			              zx_err_message(e == ZX_EAUTH ? ZX_EAUTH : e));
 			goto out;
 		}
 		c->actor = &c->sess.actor;
 		req->user = &c->sess.actor;
 		if (!is_safe_method(req->method)) {
 			const char *tok = zx_req_header(req, "X-CSRF-Token");
-			if (!tok || strlen(tok) != strlen(c->sess.csrf) || zx_ct_strcmp(tok, c->sess.csrf) != 0) {
-				zx_audit_write_tx(c->conn, c->actor, "csrf.refused", b->route->pattern, "refused",
-						  req->method);
-				api_error_msg(c, ZX_ECSRF, "csrf_failed", NULL, "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试");
+			if (!tok || strlen(tok) != strlen(c->sess.csrf) ||
+			    zx_ct_strcmp(tok, c->sess.csrf) != 0) {
+				zx_audit_write_tx(c->conn, c->actor, "csrf.refused", b->route->pattern,
+				                  "refused", req->method);
+				api_error_msg(c, ZX_ECSRF, "csrf_failed", NULL,
+				              "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试");
 				goto out;
 			}
 		}
 		if ((flags & API_PERSONAL) && !zx_role_sees_personal_data(c->actor->role)) {
-			api_error_msg(c, ZX_EFORBIDDEN, "forbidden", NULL, "%s无权查看个人信息", zx_role_name(c->actor->role));
+			api_error_msg(c, ZX_EFORBIDDEN, "forbidden", NULL, "%s无权查看个人信息",
+			              zx_role_name(c->actor->role));
 			goto out;
 		}
 	}

@@ -15,10 +15,10 @@
 typedef struct zx_app {
 	zx_store *store;
 	zx_keys keys;
-	bool secure_cookies;      /* add "Secure" (behind TLS) */
-	size_t max_body;          /* JSON bodies; default 1 MiB */
-	size_t max_upload;        /* imports; default 512 MiB */
-	char data_dir[512];       /* uploads, job outputs */
+	bool secure_cookies; /* add "Secure" (behind TLS) */
+	size_t max_body;     /* JSON bodies; default 1 MiB */
+	size_t max_upload;   /* imports; default 512 MiB */
+	char data_dir[512];  /* uploads, job outputs */
 } zx_app;
 
 zx_err zx_api_register(zx_router *r, zx_app *app);

@@ -24,8 +24,8 @@ static bool area_param(api_call *c, zx_area *out)
 static json_t *area_json(const zx_area *a)
 {
 	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:I,s:I}", "code", a->code, "name", a->name, "level", a->level,
-			 "level_name", zx_area_level_name(a->level), "parent", a->parent, "households",
-			 (json_int_t)a->households, "persons", (json_int_t)a->persons);
+	                 "level_name", zx_area_level_name(a->level), "parent", a->parent, "households",
+	                 (json_int_t)a->households, "persons", (json_int_t)a->persons);
 }
 
 static void area_get(api_call *c)
@@ -66,7 +66,7 @@ static void area_children(api_call *c)
 }
 
 const api_route api_area_routes[] = {
-	{"GET", "/api/v1/areas/{code}", area_get, 0},
-	{"GET", "/api/v1/areas/{code}/children", area_children, 0},
-	{NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/areas/{code}", area_get, 0},
+    {"GET", "/api/v1/areas/{code}/children", area_children, 0},
+    {NULL, NULL, NULL, 0},
 };

@@ -7,12 +7,12 @@
 #include <stddef.h>
 
 typedef struct zx_asset {
-	const char *path;         /* URL path, e.g. "/index.html", "/vendor/vue.global.prod.js" */
+	const char *path; /* URL path, e.g. "/index.html", "/vendor/vue.global.prod.js" */
 	const char *content_type;
-	const char *etag;         /* quoted, e.g. "\"3f2a…\"" */
+	const char *etag; /* quoted, e.g. "\"3f2a…\"" */
 	const unsigned char *data;
 	size_t len;
-	const unsigned char *gz;  /* gzip-compressed copy */
+	const unsigned char *gz; /* gzip-compressed copy */
 	size_t gz_len;
 } zx_asset;
 

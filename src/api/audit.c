@@ -15,31 +15,35 @@ static void audit_list(api_call *c)
 	    !api_query_str(c, "username", 64, &username))
 		return;
 	const zx_scope *sc = &c->actor->scope;
-	zx_err e = zx_query_int(c->conn, sc, ZXQ_audit_count, ZX_ARGS(ZX_TEXT(action), ZX_TEXT(username)), &total);
+	zx_err e =
+	    zx_query_int(c->conn, sc, ZXQ_audit_count, ZX_ARGS(ZX_TEXT(action), ZX_TEXT(username)), &total);
 	zx_stmt *s = NULL;
 	if (!e)
 		e = zx_query_open(c->conn, sc, ZXQ_audit_list,
-				  ZX_ARGS(ZX_TEXT(action), ZX_TEXT(username), ZX_INT(limit), ZX_INT(offset)), &s);
+		                  ZX_ARGS(ZX_TEXT(action), ZX_TEXT(username), ZX_INT(limit), ZX_INT(offset)),
+		                  &s);
 	json_t *items = json_array();
 	bool row;
 	while (!e && !(e = zx_stmt_next(s, &row)) && row)
-		json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
-						       (json_int_t)zx_col_int(s, 0), "ts", (json_int_t)zx_col_int(s, 1),
-						       "username", zx_col_text(s, 2), "area_code", zx_col_text(s, 3),
-						       "action", zx_col_text(s, 4), "object", zx_col_text(s, 5), "result",
-						       zx_col_text(s, 6), "client_ip", zx_col_text(s, 7), "detail",
-						       zx_col_text(s, 8)));
+		json_array_append_new(items,
+		                      json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
+		                                (json_int_t)zx_col_int(s, 0), "ts",
+		                                (json_int_t)zx_col_int(s, 1), "username", zx_col_text(s, 2),
+		                                "area_code", zx_col_text(s, 3), "action", zx_col_text(s, 4),
+		                                "object", zx_col_text(s, 5), "result", zx_col_text(s, 6),
+		                                "client_ip", zx_col_text(s, 7), "detail", zx_col_text(s, 8)));
 	zx_stmt_done(s);
 	if (e) {
 		json_decref(items);
 		api_error(c, e, NULL);
 		return;
 	}
-	api_json(c, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
-				   (json_int_t)page, "per_page", (json_int_t)per_page));
+	api_json(c, 200,
+	         json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
+	                   (json_int_t)page, "per_page", (json_int_t)per_page));
 }
 
 const api_route api_audit_routes[] = {
-	{"GET", "/api/v1/audit", audit_list, 0},
-	{NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/audit", audit_list, 0},
+    {NULL, NULL, NULL, 0},
 };

@@ -24,9 +24,9 @@ typedef struct api_call {
 	zx_resp *resp;
 	zx_app *app;
 	zx_conn *conn;
-	zx_session sess;      /* valid unless the route is API_PUBLIC */
+	zx_session sess; /* valid unless the route is API_PUBLIC */
 	const zx_actor *actor;
-	json_t *body;         /* API_JSON routes */
+	json_t *body; /* API_JSON routes */
 } api_call;
 
 typedef void (*api_fn)(api_call *c);
@@ -48,7 +48,7 @@ extern const api_route api_audit_routes[];
 void api_json(api_call *c, int status, json_t *obj);
 void api_error(api_call *c, zx_err err, const zx_errinfo *ei);
 void api_error_msg(api_call *c, zx_err err, const char *code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 int api_status_of(zx_err err);
 
 /* Query/body helpers. They reply with a 400 themselves and return false on bad input. */

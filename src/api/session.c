@@ -12,20 +12,21 @@ json_t *api_user_json(const zx_user *u);
 json_t *api_user_json(const zx_user *u)
 {
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:o,s:s}", "id", (json_int_t)u->id,
-			 "username", u->username, "display_name", u->display_name, "role", zx_role_key(u->role),
-			 "role_name", zx_role_name(u->role), "area_code", u->area_code, "area_name", u->area_name,
-			 "area_level", u->area_level, "disabled", u->disabled, "locked",
-			 u->locked_until > zx_now(), "must_change_password", u->must_change,
-			 "last_login_at", api_time(u->last_login_at), "last_login_ip", u->last_login_ip);
+	                 "username", u->username, "display_name", u->display_name, "role",
+	                 zx_role_key(u->role), "role_name", zx_role_name(u->role), "area_code", u->area_code,
+	                 "area_name", u->area_name, "area_level", u->area_level, "disabled", u->disabled,
+	                 "locked", u->locked_until > zx_now(), "must_change_password", u->must_change,
+	                 "last_login_at", api_time(u->last_login_at), "last_login_ip", u->last_login_ip);
 }
 
 static void set_cookie(api_call *c, const char *token, bool clear)
 {
 	const char *secure = c->app->secure_cookies ? "; Secure" : "";
-	char *v = clear ? zx_arena_printf(c->req->arena, "zx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-					  secure)
-			: zx_arena_printf(c->req->arena, "zx_session=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
-					  secure);
+	char *v = clear
+	              ? zx_arena_printf(c->req->arena,
+	                                "zx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure)
+	              : zx_arena_printf(c->req->arena, "zx_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
+	                                token, secure);
 	if (v)
 		zx_resp_header(c->resp, c->req, "Set-Cookie", v);
 }
@@ -33,7 +34,8 @@ static void set_cookie(api_call *c, const char *token, bool clear)
 static void session_create(api_call *c)
 {
 	const char *username, *password;
-	if (!api_body_str(c, "username", 64, true, &username) || !api_body_str(c, "password", 256, true, &password))
+	if (!api_body_str(c, "username", 64, true, &username) ||
+	    !api_body_str(c, "password", 256, true, &password))
 		return;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
@@ -81,9 +83,9 @@ static void roles_get(api_call *c)
 {
 	json_t *items = json_array();
 	for (int r = 1; r < ZX_ROLE__COUNT; r++)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:b}", "role", zx_role_key((zx_role)r), "name",
-						       zx_role_name((zx_role)r), "personal_data",
-						       zx_role_sees_personal_data((zx_role)r)));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:b}", "role", zx_role_key((zx_role)r),
+		                                       "name", zx_role_name((zx_role)r), "personal_data",
+		                                       zx_role_sees_personal_data((zx_role)r)));
 	api_json(c, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -93,10 +95,10 @@ static void healthz(api_call *c)
 }
 
 const api_route api_session_routes[] = {
-	{"POST", "/api/v1/session", session_create, API_PUBLIC | API_JSON},
-	{"DELETE", "/api/v1/session", session_delete, 0},
-	{"GET", "/api/v1/me", me_get, 0},
-	{"GET", "/api/v1/roles", roles_get, 0},
-	{"GET", "/healthz", healthz, API_PUBLIC},
-	{NULL, NULL, NULL, 0},
+    {"POST", "/api/v1/session", session_create, API_PUBLIC | API_JSON},
+    {"DELETE", "/api/v1/session", session_delete, 0},
+    {"GET", "/api/v1/me", me_get, 0},
+    {"GET", "/api/v1/roles", roles_get, 0},
+    {"GET", "/healthz", healthz, API_PUBLIC},
+    {NULL, NULL, NULL, 0},
 };

@@ -8,9 +8,10 @@
 #include "api/api.h"
 #include "api/assets.h"
 
-#define CSP "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; " \
-	    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "   \
-	    "base-uri 'self'; form-action 'self'"
+#define CSP                                                                                                  \
+	"default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "            \
+	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "          \
+	"base-uri 'self'; form-action 'self'"
 
 static const zx_asset *find_asset(const char *path)
 {
@@ -36,7 +37,7 @@ void zx_api_static(zx_req *req, zx_resp *resp, void *ctx)
 	/* Vendor files never change under the same name within a build; the app's own files
 	 * are revalidated with the ETag so a new build is picked up at once. */
 	zx_resp_header(resp, req, "Cache-Control",
-		       strncmp(a->path, "/vendor/", 8) == 0 ? "public, max-age=86400" : "no-cache");
+	               strncmp(a->path, "/vendor/", 8) == 0 ? "public, max-age=86400" : "no-cache");
 	zx_resp_header(resp, req, "Vary", "Accept-Encoding");
 	if (html)
 		zx_resp_header(resp, req, "Content-Security-Policy", CSP);

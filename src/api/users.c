@@ -41,7 +41,8 @@ static void users_list(api_call *c)
 {
 	int64_t limit, offset, page, per_page, total = 0;
 	const char *q;
-	if (!require_manager(c) || !api_page(c, &limit, &offset, &page, &per_page) || !api_query_str(c, "q", 64, &q))
+	if (!require_manager(c) || !api_page(c, &limit, &offset, &page, &per_page) ||
+	    !api_query_str(c, "q", 64, &q))
 		return;
 	json_t *items = json_array();
 	zx_err e = zx_user_list(c->conn, c->actor, q, limit, offset, add_user, items, &total);
@@ -50,8 +51,9 @@ static void users_list(api_call *c)
 		api_error(c, e, NULL);
 		return;
 	}
-	api_json(c, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
-				   (json_int_t)page, "per_page", (json_int_t)per_page));
+	api_json(c, 200,
+	         json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
+	                   (json_int_t)page, "per_page", (json_int_t)per_page));
 }
 
 static void reply_user(api_call *c, int status, int64_t id, const char *password)
@@ -73,7 +75,8 @@ static void users_create(api_call *c)
 	zx_user_input in = {0};
 	if (!require_manager(c) || !api_body_str(c, "username", 64, true, &in.username) ||
 	    !api_body_str(c, "display_name", 128, false, &in.display_name) ||
-	    !api_body_str(c, "role", 32, true, &in.role) || !api_body_str(c, "area_code", 12, true, &in.area_code) ||
+	    !api_body_str(c, "role", 32, true, &in.role) ||
+	    !api_body_str(c, "area_code", 12, true, &in.area_code) ||
 	    !api_body_str(c, "password", 256, false, &in.password))
 		return;
 	if (in.password && !*in.password)
@@ -105,7 +108,8 @@ static void users_update(api_call *c)
 	int reset = -1;
 	if (!require_manager(c) || !user_id_param(c, &id) ||
 	    !api_body_str(c, "display_name", 128, false, &u.display_name) ||
-	    !api_body_str(c, "role", 32, false, &u.role) || !api_body_str(c, "area_code", 12, false, &u.area_code) ||
+	    !api_body_str(c, "role", 32, false, &u.role) ||
+	    !api_body_str(c, "area_code", 12, false, &u.area_code) ||
 	    !api_body_bool(c, "disabled", &u.disabled) || !api_body_bool(c, "reset_password", &reset))
 		return;
 	u.reset_password = reset == 1;
@@ -136,10 +140,7 @@ static void users_delete(api_call *c)
 }
 
 const api_route api_user_routes[] = {
-	{"GET", "/api/v1/users", users_list, 0},
-	{"POST", "/api/v1/users", users_create, API_JSON},
-	{"GET", "/api/v1/users/{id}", users_get, 0},
-	{"PUT", "/api/v1/users/{id}", users_update, API_JSON},
-	{"DELETE", "/api/v1/users/{id}", users_delete, 0},
-	{NULL, NULL, NULL, 0},
+    {"GET", "/api/v1/users", users_list, 0},           {"POST", "/api/v1/users", users_create, API_JSON},
+    {"GET", "/api/v1/users/{id}", users_get, 0},       {"PUT", "/api/v1/users/{id}", users_update, API_JSON},
+    {"DELETE", "/api/v1/users/{id}", users_delete, 0}, {NULL, NULL, NULL, 0},
 };

@@ -14,7 +14,7 @@ typedef struct zx_arena zx_arena;
 zx_arena *zx_arena_new(size_t max_total);
 void zx_arena_free(zx_arena *a);
 
-void *zx_arena_alloc(zx_arena *a, size_t n);    /* zeroed, 16-byte aligned */
+void *zx_arena_alloc(zx_arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *zx_arena_strdup(zx_arena *a, const char *s);
 char *zx_arena_strndup(zx_arena *a, const char *s, size_t n);
 char *zx_arena_printf(zx_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -22,7 +22,10 @@ typedef struct zx_buf {
 	size_t max;
 } zx_buf;
 
-#define ZX_BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+#define ZX_BUF_INIT(maxbytes)                                                                                \
+	{                                                                                                    \
+		NULL, 0, 0, (maxbytes)                                                                       \
+	}
 
 void zx_buf_init(zx_buf *b, size_t max);
 void zx_buf_release(zx_buf *b);

@@ -21,8 +21,8 @@
 #define ZX_BIDX_HEX_LEN 32 /* hex characters kept of the HMAC */
 
 typedef struct zx_keys {
-	uint8_t enc[ZX_SM4_KEY_LEN]; /* SM4 key for personal data */
-	uint8_t mac[32];             /* HMAC-SM3 key for blind indexes */
+	uint8_t enc[ZX_SM4_KEY_LEN];    /* SM4 key for personal data */
+	uint8_t mac[32];                /* HMAC-SM3 key for blind indexes */
 	uint8_t backup[ZX_SM4_KEY_LEN]; /* SM4 key for encrypted backups */
 } zx_keys;
 
@@ -34,7 +34,7 @@ void zx_sm3(const void *data, size_t n, uint8_t out[ZX_SM3_LEN]);
 void zx_hmac_sm3(const void *key, size_t keylen, const void *data, size_t n, uint8_t out[ZX_SM3_LEN]);
 /* CTR mode: encryption and decryption are the same operation. out may equal in. */
 zx_err zx_sm4_ctr(const uint8_t key[ZX_SM4_KEY_LEN], const uint8_t iv[16], const void *in, size_t n,
-		  void *out);
+                  void *out);
 
 /* hex: out must hold 2n+1 bytes; lower-case, NUL-terminated. */
 void zx_hex(const void *data, size_t n, char *out);

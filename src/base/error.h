@@ -17,21 +17,21 @@
 
 typedef enum zx_err {
 	ZX_OK = 0,
-	ZX_EINVAL,       /* malformed input (bad JSON, bad parameter)      -> 400 */
-	ZX_EAUTH,        /* not logged in, bad credentials, expired session -> 401 */
-	ZX_EFORBIDDEN,   /* logged in but not allowed                       -> 403 */
-	ZX_ECSRF,        /* missing/wrong CSRF token                        -> 403 */
-	ZX_ELOCKED,      /* account locked after failed logins              -> 403 */
-	ZX_ENOTFOUND,    /* no such object in the caller's scope            -> 404 */
-	ZX_EMETHOD,      /* route exists, method does not                   -> 405 */
-	ZX_ECONFLICT,    /* duplicate / state conflict                      -> 409 */
-	ZX_ETOOBIG,      /* over a size cap                                 -> 413 */
-	ZX_EVALIDATION,  /* well-formed but violates a domain rule          -> 422 */
-	ZX_ENOMEM,       /* allocation failed                               -> 500 */
-	ZX_EIO,          /* file or network I/O failed                      -> 500 */
-	ZX_EFULL,        /* disk or database full                           -> 507 */
-	ZX_EDB,          /* database error                                  -> 500 */
-	ZX_EINTERNAL,    /* a bug: an invariant did not hold                -> 500 */
+	ZX_EINVAL,      /* malformed input (bad JSON, bad parameter)      -> 400 */
+	ZX_EAUTH,       /* not logged in, bad credentials, expired session -> 401 */
+	ZX_EFORBIDDEN,  /* logged in but not allowed                       -> 403 */
+	ZX_ECSRF,       /* missing/wrong CSRF token                        -> 403 */
+	ZX_ELOCKED,     /* account locked after failed logins              -> 403 */
+	ZX_ENOTFOUND,   /* no such object in the caller's scope            -> 404 */
+	ZX_EMETHOD,     /* route exists, method does not                   -> 405 */
+	ZX_ECONFLICT,   /* duplicate / state conflict                      -> 409 */
+	ZX_ETOOBIG,     /* over a size cap                                 -> 413 */
+	ZX_EVALIDATION, /* well-formed but violates a domain rule          -> 422 */
+	ZX_ENOMEM,      /* allocation failed                               -> 500 */
+	ZX_EIO,         /* file or network I/O failed                      -> 500 */
+	ZX_EFULL,       /* disk or database full                           -> 507 */
+	ZX_EDB,         /* database error                                  -> 500 */
+	ZX_EINTERNAL,   /* a bug: an invariant did not hold                -> 500 */
 	ZX_ERR__COUNT
 } zx_err;
 
@@ -46,8 +46,8 @@ typedef struct zx_errinfo {
 
 /* Records the error in ei (when not NULL) and returns err, so that
  * `return zx_fail(ei, ZX_EVALIDATION, "bad_x", "字段", row, "…%s", v);` reads as one step. */
-zx_err zx_fail(zx_errinfo *ei, zx_err err, const char *code, const char *field, long row,
-	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+zx_err zx_fail(zx_errinfo *ei, zx_err err, const char *code, const char *field, long row, const char *fmt,
+               ...) __attribute__((format(printf, 6, 7)));
 
 /* Short English name of an error, for logs: "ZX_EINVAL". */
 const char *zx_err_name(zx_err err);

@@ -21,10 +21,10 @@ typedef enum zx_idcard_status {
 } zx_idcard_status;
 
 typedef struct zx_idcard {
-	char area[7];   /* "510722" */
-	int birth_ymd;  /* 19800101 */
-	int gender;     /* 1 = 男 (odd sequence), 2 = 女 */
-	char norm[19];  /* normalised: upper-case X */
+	char area[7];  /* "510722" */
+	int birth_ymd; /* 19800101 */
+	int gender;    /* 1 = 男 (odd sequence), 2 = 女 */
+	char norm[19]; /* normalised: upper-case X */
 } zx_idcard;
 
 /* Validates s (may have a lower-case x) and fills out on ZX_ID_OK. */

@@ -54,7 +54,8 @@ zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *
 		snprintf(path, sizeof(path), "%s", keyfile);
 	} else {
 		if (is_pg(db))
-			return zx_fail(ei, ZX_EINVAL, "missing_key", "--key", 0, "使用 PostgreSQL 时必须用 --key 指定密钥文件");
+			return zx_fail(ei, ZX_EINVAL, "missing_key", "--key", 0,
+			               "使用 PostgreSQL 时必须用 --key 指定密钥文件");
 		snprintf(path, sizeof(path), "%s.key", db);
 	}
 	return zx_keys_load(path, create, out, ei);

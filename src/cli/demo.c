@@ -35,23 +35,41 @@ static void to_rec(const zx_synth_household *h, zx_person_rec *m, zx_household_r
 		memcpy(ymd, p->id + 6, 8);
 		ymd[8] = '\0';
 		m[i] = (zx_person_rec){
-			.name = p->name, .id_number = p->id, .relation = p->relation, .gender = p->gender,
-			.birth_ymd = (int)strtol(ymd, NULL, 10), .nation = p->nation, .education = p->education,
-			.school = p->school, .health = p->health, .disability = p->disability, .labor = p->labor,
-			.work = p->work, .work_months = p->work_months, .insured = yes_no(p->insured),
-			.phone = p->phone,
+		    .name = p->name,
+		    .id_number = p->id,
+		    .relation = p->relation,
+		    .gender = p->gender,
+		    .birth_ymd = (int)strtol(ymd, NULL, 10),
+		    .nation = p->nation,
+		    .education = p->education,
+		    .school = p->school,
+		    .health = p->health,
+		    .disability = p->disability,
+		    .labor = p->labor,
+		    .work = p->work,
+		    .work_months = p->work_months,
+		    .insured = yes_no(p->insured),
+		    .phone = p->phone,
 		};
 	}
 	*out = (zx_household_rec){
-		.hh_no = h->hh_no, .village = h->village, .group = h->group, .hh_type = h->hh_type,
-		.category = h->category, .tuopin_year = h->tuopin_year, .housing_safe = yes_no(h->housing_safe),
-		.water_safe = yes_no(h->water_safe), .risk_type = h->risk_type, .helper = h->helper, .n = h->n,
-		.m = m,
+	    .hh_no = h->hh_no,
+	    .village = h->village,
+	    .group = h->group,
+	    .hh_type = h->hh_type,
+	    .category = h->category,
+	    .tuopin_year = h->tuopin_year,
+	    .housing_safe = yes_no(h->housing_safe),
+	    .water_safe = yes_no(h->water_safe),
+	    .risk_type = h->risk_type,
+	    .helper = h->helper,
+	    .n = h->n,
+	    .m = m,
 	};
 }
 
 static zx_err generate(zx_conn *c, const zx_keys *keys, const char *county, long households, uint64_t seed,
-		       int64_t *persons, zx_errinfo *ei)
+                       int64_t *persons, zx_errinfo *ei)
 {
 	static const zx_division *sub[MAX_VILLAGES];
 	static const char *villages[MAX_VILLAGES];
@@ -62,7 +80,8 @@ static zx_err generate(zx_conn *c, const zx_keys *keys, const char *county, long
 		if (sub[i]->level == ZX_DIVISION_VILLAGE)
 			villages[nv++] = sub[i]->code;
 	if (nv == 0)
-		return zx_fail(ei, ZX_EVALIDATION, "no_villages", "--county", 0, "县 %s 没有村级区划数据", county);
+		return zx_fail(ei, ZX_EVALIDATION, "no_villages", "--county", 0, "县 %s 没有村级区划数据",
+		               county);
 	zx_synth *sy = zx_synth_new(seed, villages, nv, zx_today_ymd());
 	if (!sy)
 		return ZX_ENOMEM;
@@ -87,18 +106,24 @@ int cmd_demo(int argc, char **argv)
 	long households = 3000;
 	unsigned long long seed = 1;
 	static const struct option opts[] = {
-		{"db", required_argument, 0, 'd'},   {"county", required_argument, 0, 'c'},
-		{"households", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
-		{"key", required_argument, 0, 'k'},  {0, 0, 0, 0},
+	    {"db", required_argument, 0, 'd'},         {"county", required_argument, 0, 'c'},
+	    {"households", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
+	    {"key", required_argument, 0, 'k'},        {0, 0, 0, 0},
 	};
 	int ch;
 	char *end;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'c': county = optarg; break;
-		case 'k': key = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			county = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
 		case 'n':
 			households = strtol(optarg, &end, 10);
 			if (*end || households < 0 || households > 5000000)
@@ -109,7 +134,8 @@ int cmd_demo(int argc, char **argv)
 			if (*end)
 				return cli_usage(USAGE);
 			break;
-		default: return cli_usage(USAGE);
+		default:
+			return cli_usage(USAGE);
 		}
 	}
 	if (!db || optind != argc || strlen(county) != 6)
@@ -118,7 +144,8 @@ int cmd_demo(int argc, char **argv)
 	zx_errinfo_clear(&ei);
 	struct stat sb;
 	if (stat(db, &sb) == 0) {
-		zx_fail(&ei, ZX_ECONFLICT, "db_exists", "--db", 0, "数据库文件已存在: %s（演示库只能新建，请换一个文件名或先删除）", db);
+		zx_fail(&ei, ZX_ECONFLICT, "db_exists", "--db", 0,
+		        "数据库文件已存在: %s（演示库只能新建，请换一个文件名或先删除）", db);
 		return cli_fail(ZX_ECONFLICT, &ei);
 	}
 	zx_store *st = NULL;
@@ -158,8 +185,9 @@ int cmd_demo(int argc, char **argv)
 	if (e)
 		goto out;
 	const zx_division *cd = zx_division_find(county12);
-	printf("已创建演示数据库: %s\n区划: %s（%s），%lld 个区划单位\n合成人口: %ld 户 %lld 人（种子 %llu）\n", db,
-	       cd ? cd->name : county, county, (long long)nareas, households, (long long)persons, seed);
+	printf(
+	    "已创建演示数据库: %s\n区划: %s（%s），%lld 个区划单位\n合成人口: %ld 户 %lld 人（种子 %llu）\n",
+	    db, cd ? cd->name : county, county, (long long)nareas, households, (long long)persons, seed);
 	printf("管理员账号: admin 密码: %s\n", generated);
 out:
 	zx_store_release(st, c);

@@ -14,7 +14,7 @@ int cmd_migrate(int argc, char **argv)
 	const char *db = NULL;
 	int to = 0;
 	static const struct option opts[] = {
-		{"db", required_argument, 0, 'd'}, {"to", required_argument, 0, 't'}, {0, 0, 0, 0}};
+	    {"db", required_argument, 0, 'd'}, {"to", required_argument, 0, 't'}, {0, 0, 0, 0}};
 	int ch;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {

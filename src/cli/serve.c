@@ -13,7 +13,9 @@
 #include "base/log.h"
 #include "cli/cli.h"
 
-#define USAGE "zhenxing serve --db FILE|URL [--listen 127.0.0.1:8080] [--threads N] [--key FILE] [--data-dir DIR] [--secure-cookies]"
+#define USAGE                                                                                                \
+	"zhenxing serve --db FILE|URL [--listen 127.0.0.1:8080] [--threads N] [--key FILE] [--data-dir "     \
+	"DIR] [--secure-cookies]"
 
 int cmd_serve(int argc, char **argv)
 {
@@ -21,22 +23,38 @@ int cmd_serve(int argc, char **argv)
 	int threads = 2;
 	bool secure = false;
 	static const struct option opts[] = {
-		{"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
-		{"threads", required_argument, 0, 't'}, {"key", required_argument, 0, 'k'},
-		{"data-dir", required_argument, 0, 'D'}, {"secure-cookies", no_argument, 0, 's'},
-		{0, 0, 0, 0},
+	    {"db", required_argument, 0, 'd'},
+	    {"listen", required_argument, 0, 'l'},
+	    {"threads", required_argument, 0, 't'},
+	    {"key", required_argument, 0, 'k'},
+	    {"data-dir", required_argument, 0, 'D'},
+	    {"secure-cookies", no_argument, 0, 's'},
+	    {0, 0, 0, 0},
 	};
 	int ch;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'l': listen = optarg; break;
-		case 't': threads = (int)strtol(optarg, NULL, 10); break;
-		case 'k': key = optarg; break;
-		case 'D': data_dir = optarg; break;
-		case 's': secure = true; break;
-		default: return cli_usage(USAGE);
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 't':
+			threads = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		case 'D':
+			data_dir = optarg;
+			break;
+		case 's':
+			secure = true;
+			break;
+		default:
+			return cli_usage(USAGE);
 		}
 	}
 	if (!db || optind != argc || threads < 1 || threads > 256)
@@ -83,14 +101,14 @@ int cmd_serve(int argc, char **argv)
 	if (e)
 		goto out;
 	zx_server_opts so = {
-		.listen = listen,
-		.threads = threads,
-		.router = router,
-		.fallback = zx_api_static,
-		.render_error = zx_api_render_error,
-		.default_limits = {.max_body = app.max_body},
-		.upload_dir = app.data_dir,
-		.limits_for = zx_api_limits,
+	    .listen = listen,
+	    .threads = threads,
+	    .router = router,
+	    .fallback = zx_api_static,
+	    .render_error = zx_api_render_error,
+	    .default_limits = {.max_body = app.max_body},
+	    .upload_dir = app.data_dir,
+	    .limits_for = zx_api_limits,
 	};
 	e = zx_server_start(&so, &srv, &ei);
 	if (e)

@@ -11,8 +11,9 @@
 #include "cli/cli.h"
 #include "domain/auth/auth.h"
 
-#define USAGE "zhenxing user add --db FILE --name U --role R --area CODE [--display-name 姓名]\n" \
-	      "       zhenxing user passwd --db FILE --name U"
+#define USAGE                                                                                                \
+	"zhenxing user add --db FILE --name U --role R --area CODE [--display-name 姓名]\n"                \
+	"       zhenxing user passwd --db FILE --name U"
 
 /* Reads one line from stdin if it is not a terminal; "" if none. */
 static void read_password(char *out, size_t cap)
@@ -32,20 +33,31 @@ int cmd_user(int argc, char **argv)
 	const char *sub = argv[1];
 	const char *db = NULL, *name = NULL, *role = NULL, *area = NULL, *display = NULL;
 	static const struct option opts[] = {
-		{"db", required_argument, 0, 'd'},   {"name", required_argument, 0, 'n'},
-		{"role", required_argument, 0, 'r'}, {"area", required_argument, 0, 'a'},
-		{"display-name", required_argument, 0, 'N'}, {0, 0, 0, 0},
+	    {"db", required_argument, 0, 'd'},           {"name", required_argument, 0, 'n'},
+	    {"role", required_argument, 0, 'r'},         {"area", required_argument, 0, 'a'},
+	    {"display-name", required_argument, 0, 'N'}, {0, 0, 0, 0},
 	};
 	int ch;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'n': name = optarg; break;
-		case 'r': role = optarg; break;
-		case 'a': area = optarg; break;
-		case 'N': display = optarg; break;
-		default: return cli_usage(USAGE);
+		case 'd':
+			db = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'a':
+			area = optarg;
+			break;
+		case 'N':
+			display = optarg;
+			break;
+		default:
+			return cli_usage(USAGE);
 		}
 	}
 	bool add = strcmp(sub, "add") == 0, passwd = strcmp(sub, "passwd") == 0;
@@ -66,7 +78,8 @@ int cmd_user(int argc, char **argv)
 		zx_user_input in = {name, display ? display : name, role, area, pw[0] ? pw : NULL};
 		e = zx_user_create(c, &cli, &in, NULL, generated, sizeof(generated), &ei);
 		if (!e)
-			printf("已创建用户: %s 角色: %s 区域: %s\n", name, zx_role_name(zx_role_parse(role)), area);
+			printf("已创建用户: %s 角色: %s 区域: %s\n", name, zx_role_name(zx_role_parse(role)),
+			       area);
 	} else {
 		zx_user_update u = {.disabled = -1, .reset_password = true};
 		zx_user found;

@@ -25,24 +25,24 @@ typedef void (*zx_handler)(zx_req *req, zx_resp *resp, void *ctx);
 typedef void (*zx_error_renderer)(zx_req *req, zx_resp *resp, zx_err err);
 
 typedef struct zx_route_limits {
-	size_t max_body;     /* bytes kept in memory; over it -> 413 */
-	size_t max_upload;   /* bytes streamed to a temp file (upload routes); 0 = not an upload route */
+	size_t max_body;   /* bytes kept in memory; over it -> 413 */
+	size_t max_upload; /* bytes streamed to a temp file (upload routes); 0 = not an upload route */
 } zx_route_limits;
 
 struct zx_req {
-	zx_arena *arena;       /* freed when the response has been sent */
+	zx_arena *arena; /* freed when the response has been sent */
 	const char *method;
-	const char *path;      /* percent-decoded, without the query string */
+	const char *path; /* percent-decoded, without the query string */
 	char client_ip[64];
 	char request_id[17];
 	int64_t started_us;
-	zx_buf body;           /* small bodies; NUL-terminated */
+	zx_buf body;             /* small bodies; NUL-terminated */
 	const char *upload_path; /* upload routes: temp file with the body (deleted afterwards) */
 	size_t upload_size;
 	zx_route_match match;
-	void *user;            /* set by the api layer (the authenticated actor) */
+	void *user;              /* set by the api layer (the authenticated actor) */
 	const char *route_label; /* for logs/metrics: the pattern, never the raw path */
-	void *priv;            /* server internals */
+	void *priv;              /* server internals */
 };
 
 struct zx_resp {
@@ -51,7 +51,7 @@ struct zx_resp {
 	zx_buf body;
 	const void *static_data; /* when set, sent instead of body, not copied/freed */
 	size_t static_len;
-	int fd;                  /* when >= 0, the file is sent (and closed) */
+	int fd; /* when >= 0, the file is sent (and closed) */
 	size_t fd_len;
 	int nheaders;
 	const char *hname[16];
@@ -69,13 +69,13 @@ void zx_resp_header(zx_resp *resp, zx_req *req, const char *name, const char *va
 void zx_resp_text(zx_resp *resp, int status, const char *content_type, const char *text);
 
 typedef struct zx_server_opts {
-	const char *listen;        /* "127.0.0.1:8080"; port 0 picks a free port */
-	int threads;               /* worker threads; 0 = 2 */
+	const char *listen; /* "127.0.0.1:8080"; port 0 picks a free port */
+	int threads;        /* worker threads; 0 = 2 */
 	zx_router *router;
-	zx_handler fallback;       /* called for GET paths no route matches (static assets) */
+	zx_handler fallback; /* called for GET paths no route matches (static assets) */
 	zx_error_renderer render_error;
 	zx_route_limits default_limits;
-	const char *upload_dir;    /* temp files for uploads */
+	const char *upload_dir; /* temp files for uploads */
 	/* Route limits lookup: api/ decides per route (uploads get a large cap). */
 	void (*limits_for)(const zx_route_match *m, const char *method, zx_route_limits *out);
 	/* Called once per finished request (logging/metrics). */

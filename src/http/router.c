@@ -132,8 +132,7 @@ static int route_score(const route *rt, char **seg, int nseg)
 	return score;
 }
 
-zx_route_result zx_router_match(const zx_router *r, const char *method, const char *path,
-				zx_route_match *m)
+zx_route_result zx_router_match(const zx_router *r, const char *method, const char *path, zx_route_match *m)
 {
 	char buf[2048];
 	size_t len = strlen(path);

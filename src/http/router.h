@@ -36,8 +36,7 @@ void zx_router_free(zx_router *r);
  * matches any rest (exposed as parameter "*"). */
 zx_err zx_router_add(zx_router *r, const char *method, const char *pattern, void *handler, void *ctx);
 
-zx_route_result zx_router_match(const zx_router *r, const char *method, const char *path,
-				zx_route_match *m);
+zx_route_result zx_router_match(const zx_router *r, const char *method, const char *path, zx_route_match *m);
 
 /* Looks a parameter up in a match; NULL if absent. */
 const char *zx_route_param(const zx_route_match *m, const char *name);

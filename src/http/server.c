@@ -133,7 +133,7 @@ static void state_free(req_state *rs)
 }
 
 static void request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
-			      enum MHD_RequestTerminationCode toe)
+                              enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)connection;
@@ -191,7 +191,7 @@ static req_state *state_new(zx_server *srv, struct MHD_Connection *conn, const c
 static zx_err upload_open(req_state *rs)
 {
 	snprintf(rs->upload_path, sizeof(rs->upload_path), "%s/upload-%s.tmp", rs->srv->upload_dir,
-		 rs->req.request_id);
+	         rs->req.request_id);
 	rs->upload_fd = open(rs->upload_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (rs->upload_fd < 0) {
 		zx_error("http: cannot create upload file: %s", strerror(errno));
@@ -245,7 +245,8 @@ static void add_standard_headers(struct MHD_Response *r, const zx_resp *resp, co
 		if (strcasecmp(resp->hname[i], "Cache-Control") == 0)
 			has_cache = true;
 	}
-	MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type : "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Content-Type",
+	                        resp->content_type ? resp->content_type : "application/json; charset=utf-8");
 	if (!has_cache)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -259,7 +260,8 @@ static enum MHD_Result send_response(req_state *rs)
 	zx_resp *resp = &rs->resp;
 	struct MHD_Response *r;
 	if (resp->status < 100 || resp->status > 599) {
-		zx_error("http: handler for %s left no status", rs->req.route_label ? rs->req.route_label : "?");
+		zx_error("http: handler for %s left no status",
+		         rs->req.route_label ? rs->req.route_label : "?");
 		rs->srv->o.render_error(&rs->req, resp, ZX_EINTERNAL);
 	}
 	if (resp->fd >= 0) {
@@ -267,7 +269,7 @@ static enum MHD_Result send_response(req_state *rs)
 		resp->fd = -1; /* MHD owns it now */
 	} else if (resp->static_data) {
 		r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_data,
-						    MHD_RESPMEM_PERSISTENT);
+		                                    MHD_RESPMEM_PERSISTENT);
 	} else {
 		size_t len;
 		char *data = zx_buf_detach(&resp->body, &len);
@@ -306,8 +308,8 @@ static void run_handler(req_state *rs)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-				  const char *version, const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
 {
 	(void)version;
 	zx_server *srv = cls;
@@ -349,7 +351,8 @@ static zx_err parse_listen(const char *listen, struct sockaddr_storage *ss, zx_e
 	char host[128];
 	const char *colon = strrchr(listen, ':');
 	if (!colon || (size_t)(colon - listen) >= sizeof(host))
-		return zx_fail(ei, ZX_EINVAL, "bad_listen", "--listen", 0, "监听地址格式应为 IP:端口，例如 127.0.0.1:8080");
+		return zx_fail(ei, ZX_EINVAL, "bad_listen", "--listen", 0,
+		               "监听地址格式应为 IP:端口，例如 127.0.0.1:8080");
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';
 	char *end;
@@ -390,15 +393,16 @@ zx_err zx_server_start(const zx_server_opts *o, zx_server **out, zx_errinfo *ei)
 	if (((struct sockaddr *)&ss)->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 2),
-		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)64 * 1024, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 2),
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)64 * 1024, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);
-		return zx_fail(ei, ZX_EIO, "listen_failed", "--listen", 0, "无法在 %s 上启动服务（端口被占用或无权限）",
-			       o->listen ? o->listen : "127.0.0.1:8080");
+		return zx_fail(ei, ZX_EIO, "listen_failed", "--listen", 0,
+		               "无法在 %s 上启动服务（端口被占用或无权限）",
+		               o->listen ? o->listen : "127.0.0.1:8080");
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;

@@ -57,7 +57,7 @@ zx_err zx_store_open(const char *url, const zx_store_opts *opts, zx_store **out,
 		/* The PostgreSQL backend (store_pg.c) is not built yet: say so plainly. */
 		zx_store_close(st);
 		return zx_fail(ei, ZX_EINVAL, "backend_unavailable", "--db", 0,
-			       "此版本尚不支持 PostgreSQL 数据库，请使用 SQLite 数据库文件");
+		               "此版本尚不支持 PostgreSQL 数据库，请使用 SQLite 数据库文件");
 	}
 	st->backend = ZX_BACKEND_SQLITE;
 	st->ops = &zx_sqlite_ops;
@@ -172,8 +172,9 @@ zx_err zx_tx_begin_read(zx_conn *c)
 {
 	if (c->in_tx)
 		return ZX_EINTERNAL;
-	zx_err e = tx_raw(c, c->store->backend == ZX_BACKEND_SQLITE ? "BEGIN DEFERRED"
-								     : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	zx_err e = tx_raw(c, c->store->backend == ZX_BACKEND_SQLITE
+	                         ? "BEGIN DEFERRED"
+	                         : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (!e)
 		c->in_tx = true;
 	return e;
@@ -209,7 +210,7 @@ bool zx_tx_active(const zx_conn *c)
 /* --- queries ----------------------------------------------------------------- */
 
 zx_err zx_query_open(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-		     zx_stmt **out)
+                     zx_stmt **out)
 {
 	*out = NULL;
 	if ((unsigned)q >= ZXQ__COUNT || nargs < 0 || nargs > MAX_ARGS - 2)
@@ -276,8 +277,7 @@ const char *zx_col_name(zx_stmt *s, int i)
 	return stmt_ops(s)->col_name(s, i);
 }
 
-zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-	       int64_t *changes)
+zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs, int64_t *changes)
 {
 	zx_stmt *s;
 	zx_err e = zx_query_open(c, scope, q, args, nargs, &s);
@@ -294,7 +294,7 @@ zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args
 }
 
 zx_err zx_query_int(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-		    int64_t *out)
+                    int64_t *out)
 {
 	zx_stmt *s;
 	zx_err e = zx_query_open(c, scope, q, args, nargs, &s);
@@ -353,7 +353,7 @@ zx_err zx_store_migrate(zx_store *st, int target, zx_errinfo *ei)
 	int have = e ? 0 : zx_store_schema_version(c);
 	if (!e && have > count)
 		e = zx_fail(ei, ZX_EDB, "schema_too_new", NULL, 0,
-			    "数据库结构版本 %d 高于本程序支持的版本 %d，请升级 zhenxing", have, count);
+		            "数据库结构版本 %d 高于本程序支持的版本 %d，请升级 zhenxing", have, count);
 	for (int v = have + 1; !e && v <= target; v++) {
 		e = zx_tx_begin_write(c);
 		if (!e)
@@ -368,8 +368,8 @@ zx_err zx_store_migrate(zx_store *st, int target, zx_errinfo *ei)
 			zx_tx_rollback(c);
 			zx_error("store: migration %04d_%s failed: %s", v, m[v - 1].name, zx_err_name(e));
 			if (!ei || !ei->err)
-				zx_fail(ei, e, "migration_failed", NULL, 0, "数据库升级失败（第 %d 步 %s）", v,
-					m[v - 1].name);
+				zx_fail(ei, e, "migration_failed", NULL, 0, "数据库升级失败（第 %d 步 %s）",
+				        v, m[v - 1].name);
 		} else {
 			zx_info("store: migrated to schema %04d_%s", v, m[v - 1].name);
 		}

@@ -61,14 +61,15 @@ typedef struct zx_val {
 #define ZX_REAL(x) ((zx_val){.t = ZX_V_REAL, .r = (double)(x)})
 /* NULL pointer binds SQL NULL. */
 #define ZX_TEXT(x) ((zx_val){.t = ZX_V_TEXT, .s = (x)})
-#define ZX_ARGS(...) ((const zx_val[]){__VA_ARGS__}), (int)(sizeof((const zx_val[]){__VA_ARGS__}) / sizeof(zx_val))
+#define ZX_ARGS(...)                                                                                         \
+	((const zx_val[]){__VA_ARGS__}), (int)(sizeof((const zx_val[]){__VA_ARGS__}) / sizeof(zx_val))
 #define ZX_NOARGS NULL, 0
 
 typedef struct zx_store_opts {
-	int pool_size;        /* connections kept (>= server threads + 1); 0 = 4 */
-	int busy_timeout_ms;  /* SQLite busy timeout; 0 = 5000 */
-	bool create;          /* create the database file if missing */
-	int64_t max_pages;    /* SQLite max_page_count (fault tests); 0 = unlimited */
+	int pool_size;       /* connections kept (>= server threads + 1); 0 = 4 */
+	int busy_timeout_ms; /* SQLite busy timeout; 0 = 5000 */
+	bool create;         /* create the database file if missing */
+	int64_t max_pages;   /* SQLite max_page_count (fault tests); 0 = unlimited */
 } zx_store_opts;
 
 /* url: a file path (SQLite) or postgresql://… (PostgreSQL). */
@@ -95,14 +96,14 @@ bool zx_tx_active(const zx_conn *c);
 
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the row count. */
 zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-	       int64_t *changes);
+               int64_t *changes);
 /* Runs a statement whose first row's first column is an integer (or no row: ZX_ENOTFOUND). */
 zx_err zx_query_int(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-		    int64_t *out);
+                    int64_t *out);
 
 /* Opens a cursor. Iterate with zx_stmt_next(); always finish with zx_stmt_done(). */
 zx_err zx_query_open(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-		     zx_stmt **out);
+                     zx_stmt **out);
 /* ZX_OK with *row = true for a row, *row = false at the end. */
 zx_err zx_stmt_next(zx_stmt *s, bool *row);
 void zx_stmt_done(zx_stmt *s);

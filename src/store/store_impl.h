@@ -37,9 +37,9 @@ struct zx_store {
 	zx_store_opts opts;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	zx_conn **idle;   /* connections ready for use */
+	zx_conn **idle; /* connections ready for use */
 	int nidle;
-	int nopen;        /* connections opened in total */
+	int nopen; /* connections opened in total */
 };
 
 /* Every backend's connection starts with this header. */

@@ -92,7 +92,8 @@ static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
 	struct stat sb;
 	if (!st->opts.create && stat(path, &sb) != 0)
 		return zx_fail(ei, ZX_EINVAL, "db_not_found", "--db", 0,
-			       "数据库文件不存在: %s（可先运行 zhenxing demo 或 zhenxing migrate 创建）", path);
+		               "数据库文件不存在: %s（可先运行 zhenxing demo 或 zhenxing migrate 创建）",
+		               path);
 	lite_conn *lc = calloc(1, sizeof(*lc));
 	if (!lc)
 		return ZX_ENOMEM;
@@ -108,11 +109,12 @@ static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
 	sqlite3_busy_timeout(lc->db, st->opts.busy_timeout_ms);
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-		 "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;");
+	         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+	         "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;");
 	zx_err e = lite_exec_raw(&lc->base, pragmas);
 	if (!e && st->opts.max_pages > 0) {
-		snprintf(pragmas, sizeof(pragmas), "PRAGMA max_page_count=%lld", (long long)st->opts.max_pages);
+		snprintf(pragmas, sizeof(pragmas), "PRAGMA max_page_count=%lld",
+		         (long long)st->opts.max_pages);
 		e = lite_exec_raw(&lc->base, pragmas);
 	}
 	if (!e) {
@@ -121,8 +123,8 @@ static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
 	}
 	if (e) {
 		lite_conn_close(&lc->base);
-		return zx_fail(ei, e, "db_open_failed", "--db", 0, "数据库文件无法使用（不是有效的数据库或已损坏）: %s",
-			       path);
+		return zx_fail(ei, e, "db_open_failed", "--db", 0,
+		               "数据库文件无法使用（不是有效的数据库或已损坏）: %s", path);
 	}
 	*out = &lc->base;
 	return ZX_OK;
@@ -147,7 +149,7 @@ static zx_err bind_args(sqlite3_stmt *st, const zx_val *args, int nargs)
 			break;
 		case ZX_V_TEXT:
 			rc = args[i].s ? sqlite3_bind_text(st, idx, args[i].s, -1, SQLITE_TRANSIENT)
-				       : sqlite3_bind_null(st, idx);
+			               : sqlite3_bind_null(st, idx);
 			break;
 		default:
 			rc = sqlite3_bind_null(st, idx);
@@ -180,7 +182,8 @@ static zx_err lite_query_open(zx_conn *c, zx_query q, const zx_val *args, int na
 		s->owned = true;
 	}
 	if (!st) {
-		int rc = sqlite3_prepare_v3(lc->db, sql, -1, s->owned ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		int rc =
+		    sqlite3_prepare_v3(lc->db, sql, -1, s->owned ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc != SQLITE_OK) {
 			zx_error("sqlite: prepare %s: %s", zx_sql_defs[q].name, sqlite3_errmsg(lc->db));
 			free(s);
@@ -285,13 +288,13 @@ static zx_err lite_integrity(zx_conn *c, zx_errinfo *ei)
 	int rc = sqlite3_prepare_v2(lc->db, "PRAGMA integrity_check", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return zx_fail(ei, map_rc(lc->db, rc, "integrity_check"), "integrity_failed", NULL, 0,
-			       "数据库完整性检查无法执行");
+		               "数据库完整性检查无法执行");
 	zx_err e = ZX_OK;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *r = (const char *)sqlite3_column_text(st, 0);
 		if (!r || strcmp(r, "ok") != 0)
 			e = zx_fail(ei, ZX_EDB, "integrity_failed", NULL, 0, "数据库完整性检查未通过: %s",
-				    r ? r : "?");
+			            r ? r : "?");
 	} else {
 		e = zx_fail(ei, ZX_EDB, "integrity_failed", NULL, 0, "数据库完整性检查无结果");
 	}
@@ -299,8 +302,9 @@ static zx_err lite_integrity(zx_conn *c, zx_errinfo *ei)
 	if (!e) {
 		rc = sqlite3_prepare_v2(lc->db, "PRAGMA foreign_key_check", -1, &st, NULL);
 		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-			e = zx_fail(ei, ZX_EDB, "foreign_key_failed", NULL, 0, "数据库外键检查未通过（表 %s）",
-				    (const char *)sqlite3_column_text(st, 0));
+			e = zx_fail(ei, ZX_EDB, "foreign_key_failed", NULL, 0,
+			            "数据库外键检查未通过（表 %s）",
+			            (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
 	return e;
@@ -338,22 +342,22 @@ out:
 }
 
 const zx_store_ops zx_sqlite_ops = {
-	.conn_open = lite_conn_open,
-	.conn_close = lite_conn_close,
-	.exec_raw = lite_exec_raw,
-	.query_open = lite_query_open,
-	.stmt_next = lite_stmt_next,
-	.stmt_done = lite_stmt_done,
-	.stmt_ncols = lite_ncols,
-	.col_null = lite_col_null,
-	.col_int = lite_col_int,
-	.col_real = lite_col_real,
-	.col_text = lite_col_text,
-	.col_name = lite_col_name,
-	.changes = lite_changes,
-	.last_insert_id = lite_last_insert_id,
-	.integrity = lite_integrity,
-	.backup = lite_backup,
-	.migrations = zx_migrations_sqlite,
-	.migration_count = &zx_migrations_sqlite_count,
+    .conn_open = lite_conn_open,
+    .conn_close = lite_conn_close,
+    .exec_raw = lite_exec_raw,
+    .query_open = lite_query_open,
+    .stmt_next = lite_stmt_next,
+    .stmt_done = lite_stmt_done,
+    .stmt_ncols = lite_ncols,
+    .col_null = lite_col_null,
+    .col_int = lite_col_int,
+    .col_real = lite_col_real,
+    .col_text = lite_col_text,
+    .col_name = lite_col_name,
+    .changes = lite_changes,
+    .last_insert_id = lite_last_insert_id,
+    .integrity = lite_integrity,
+    .backup = lite_backup,
+    .migrations = zx_migrations_sqlite,
+    .migration_count = &zx_migrations_sqlite_count,
 };

@@ -132,7 +132,8 @@ zx_err zx_area_load_county(zx_conn *c, const char *county6, int64_t *count, zx_e
 	size_t n = zx_division_county_subtree(county6, rows, MAX_AREAS);
 	if (n == 0)
 		return zx_fail(ei, ZX_EVALIDATION, "unknown_county", "--county", 0,
-			       "没有县级区划 %s 的乡镇和村数据（编译时 demo_counties 选项未包含该县）", county6);
+		               "没有县级区划 %s 的乡镇和村数据（编译时 demo_counties 选项未包含该县）",
+		               county6);
 	char county12[13];
 	snprintf(county12, sizeof(county12), "%.6s000000", county6);
 	const zx_division *cty = zx_division_find(county12);
@@ -147,17 +148,18 @@ zx_err zx_area_load_county(zx_conn *c, const char *county6, int64_t *count, zx_e
 		if (!chain[i])
 			continue;
 		e = zx_exec(c, NULL, ZXQ_area_insert,
-			    ZX_ARGS(ZX_TEXT(chain[i]->code), ZX_TEXT(chain[i]->name), ZX_INT(chain[i]->level),
-				    ZX_TEXT(chain[i]->parent && *chain[i]->parent ? chain[i]->parent : NULL), ZX_TEXT("")),
-			    NULL);
+		            ZX_ARGS(ZX_TEXT(chain[i]->code), ZX_TEXT(chain[i]->name), ZX_INT(chain[i]->level),
+		                    ZX_TEXT(chain[i]->parent && *chain[i]->parent ? chain[i]->parent : NULL),
+		                    ZX_TEXT("")),
+		            NULL);
 		(*count)++;
 	}
 	for (size_t i = 0; !e && i < n; i++) {
 		const zx_division *d = rows[i];
 		e = zx_exec(c, NULL, ZXQ_area_insert,
-			    ZX_ARGS(ZX_TEXT(d->code), ZX_TEXT(d->name), ZX_INT(d->level),
-				    ZX_TEXT(d->parent && *d->parent ? d->parent : NULL), ZX_TEXT(county6)),
-			    NULL);
+		            ZX_ARGS(ZX_TEXT(d->code), ZX_TEXT(d->name), ZX_INT(d->level),
+		                    ZX_TEXT(d->parent && *d->parent ? d->parent : NULL), ZX_TEXT(county6)),
+		            NULL);
 		(*count)++;
 	}
 	return e;

@@ -19,15 +19,15 @@ typedef struct role_def {
 } role_def;
 
 static const role_def roles[ZX_ROLE__COUNT] = {
-	[ZX_ROLE_NONE] = {"", "", false, false, false, false, 0, 0},
-	[ZX_ROLE_COUNTY_ADMIN] = {"county_admin", "县级管理员", true, true, false, true, 3, 3},
-	[ZX_ROLE_TOWN_ADMIN] = {"town_admin", "乡镇管理员", true, true, false, true, 4, 4},
-	[ZX_ROLE_VILLAGE_CLERK] = {"village_clerk", "村级信息员", true, false, false, false, 5, 5},
-	[ZX_ROLE_HELPER] = {"helper", "帮扶责任人", true, false, false, false, 3, 5},
-	[ZX_ROLE_DEPT_USER] = {"dept_user", "部门用户", true, false, false, false, 3, 3},
-	[ZX_ROLE_SYS_ADMIN] = {"sys_admin", "系统管理员", false, true, false, false, 3, 3},
-	[ZX_ROLE_SEC_ADMIN] = {"sec_admin", "安全管理员", false, false, false, false, 3, 3},
-	[ZX_ROLE_AUDIT_ADMIN] = {"audit_admin", "审计管理员", false, false, true, false, 3, 3},
+    [ZX_ROLE_NONE] = {"", "", false, false, false, false, 0, 0},
+    [ZX_ROLE_COUNTY_ADMIN] = {"county_admin", "县级管理员", true, true, false, true, 3, 3},
+    [ZX_ROLE_TOWN_ADMIN] = {"town_admin", "乡镇管理员", true, true, false, true, 4, 4},
+    [ZX_ROLE_VILLAGE_CLERK] = {"village_clerk", "村级信息员", true, false, false, false, 5, 5},
+    [ZX_ROLE_HELPER] = {"helper", "帮扶责任人", true, false, false, false, 3, 5},
+    [ZX_ROLE_DEPT_USER] = {"dept_user", "部门用户", true, false, false, false, 3, 3},
+    [ZX_ROLE_SYS_ADMIN] = {"sys_admin", "系统管理员", false, true, false, false, 3, 3},
+    [ZX_ROLE_SEC_ADMIN] = {"sec_admin", "安全管理员", false, false, false, false, 3, 3},
+    [ZX_ROLE_AUDIT_ADMIN] = {"audit_admin", "审计管理员", false, false, true, false, 3, 3},
 };
 
 static const role_def *def(zx_role r)

@@ -28,7 +28,7 @@ typedef enum zx_role {
 } zx_role;
 
 typedef struct zx_actor {
-	int64_t user_id;   /* 0 for the operator running the CLI */
+	int64_t user_id; /* 0 for the operator running the CLI */
 	char username[64];
 	char display_name[128];
 	zx_role role;
@@ -37,8 +37,8 @@ typedef struct zx_actor {
 	char client_ip[64];
 } zx_actor;
 
-const char *zx_role_key(zx_role r);  /* "county_admin" */
-const char *zx_role_name(zx_role r); /* "县级管理员" */
+const char *zx_role_key(zx_role r);     /* "county_admin" */
+const char *zx_role_name(zx_role r);    /* "县级管理员" */
 zx_role zx_role_parse(const char *key); /* ZX_ROLE_NONE if unknown */
 
 bool zx_role_sees_personal_data(zx_role r);

@@ -76,7 +76,7 @@ static const char *cut(char *buf, size_t cap, const char *s)
 }
 
 zx_err zx_audit_write(zx_conn *c, const zx_actor *a, const char *action, const char *object,
-		      const char *result, const char *detail)
+                      const char *result, const char *detail)
 {
 	char ob[AUDIT_FIELD_MAX], db[AUDIT_FIELD_MAX];
 	audit_row r = {0};
@@ -109,11 +109,11 @@ zx_err zx_audit_write(zx_conn *c, const zx_actor *a, const char *action, const c
 	if (e)
 		return e;
 	e = zx_exec(c, NULL, ZXQ_audit_insert,
-		    ZX_ARGS(ZX_INT(r.id), ZX_INT(r.ts), r.user_id > 0 ? ZX_INT(r.user_id) : ZX_NULLV,
-			    ZX_TEXT(r.username), ZX_TEXT(r.area_code), ZX_TEXT(r.action), ZX_TEXT(r.object),
-			    ZX_TEXT(r.result), ZX_TEXT(r.client_ip), ZX_TEXT(r.detail), ZX_TEXT(prev),
-			    ZX_TEXT(hash)),
-		    NULL);
+	            ZX_ARGS(ZX_INT(r.id), ZX_INT(r.ts), r.user_id > 0 ? ZX_INT(r.user_id) : ZX_NULLV,
+	                    ZX_TEXT(r.username), ZX_TEXT(r.area_code), ZX_TEXT(r.action), ZX_TEXT(r.object),
+	                    ZX_TEXT(r.result), ZX_TEXT(r.client_ip), ZX_TEXT(r.detail), ZX_TEXT(prev),
+	                    ZX_TEXT(hash)),
+	            NULL);
 	if (e)
 		return e;
 	char head[128];
@@ -122,7 +122,7 @@ zx_err zx_audit_write(zx_conn *c, const zx_actor *a, const char *action, const c
 }
 
 zx_err zx_audit_write_tx(zx_conn *c, const zx_actor *a, const char *action, const char *object,
-			 const char *result, const char *detail)
+                         const char *result, const char *detail)
 {
 	zx_err e = zx_tx_begin_write(c);
 	if (!e)
@@ -149,29 +149,29 @@ zx_err zx_audit_verify(zx_conn *c, int64_t *rows_checked, int64_t *bad_id, zx_er
 	bool row;
 	while (!(e = zx_stmt_next(s, &row)) && row) {
 		audit_row r = {
-			.id = zx_col_int(s, 0),
-			.ts = zx_col_int(s, 1),
-			.user_id = zx_col_null(s, 2) ? 0 : zx_col_int(s, 2),
-			.username = zx_col_text(s, 3),
-			.area_code = zx_col_text(s, 4),
-			.action = zx_col_text(s, 5),
-			.object = zx_col_text(s, 6),
-			.result = zx_col_text(s, 7),
-			.client_ip = zx_col_text(s, 8),
-			.detail = zx_col_text(s, 9),
+		    .id = zx_col_int(s, 0),
+		    .ts = zx_col_int(s, 1),
+		    .user_id = zx_col_null(s, 2) ? 0 : zx_col_int(s, 2),
+		    .username = zx_col_text(s, 3),
+		    .area_code = zx_col_text(s, 4),
+		    .action = zx_col_text(s, 5),
+		    .object = zx_col_text(s, 6),
+		    .result = zx_col_text(s, 7),
+		    .client_ip = zx_col_text(s, 8),
+		    .detail = zx_col_text(s, 9),
 		};
 		char hash[2 * ZX_SM3_LEN + 1];
 		if (r.id != expect) {
 			*bad_id = expect;
 			e = zx_fail(ei, ZX_EVALIDATION, "audit_row_missing", NULL, 0,
-				    "审计日志不完整：第 %" PRId64 " 条记录缺失（已被删除）", expect);
+			            "审计日志不完整：第 %" PRId64 " 条记录缺失（已被删除）", expect);
 			break;
 		}
 		if (strcmp(zx_col_text(s, 10), prev) != 0 || row_hash(&r, prev, hash) != ZX_OK ||
 		    strcmp(hash, zx_col_text(s, 11)) != 0) {
 			*bad_id = r.id;
 			e = zx_fail(ei, ZX_EVALIDATION, "audit_row_altered", NULL, 0,
-				    "审计日志被篡改：第 %" PRId64 " 条记录校验失败", r.id);
+			            "审计日志被篡改：第 %" PRId64 " 条记录校验失败", r.id);
 			break;
 		}
 		memcpy(prev, hash, sizeof(prev));
@@ -199,7 +199,7 @@ zx_err zx_audit_verify(zx_conn *c, int64_t *rows_checked, int64_t *bad_id, zx_er
 	if (strcmp(want, have) != 0) {
 		*bad_id = *rows_checked + 1;
 		return zx_fail(ei, ZX_EVALIDATION, "audit_tail_missing", NULL, 0,
-			       "审计日志不完整：第 %" PRId64 " 条之后的记录缺失或链头不符", *rows_checked);
+		               "审计日志不完整：第 %" PRId64 " 条之后的记录缺失或链头不符", *rows_checked);
 	}
 	return ZX_OK;
 }

@@ -20,11 +20,11 @@
 #include "store/store.h"
 
 zx_err zx_audit_write(zx_conn *c, const zx_actor *a, const char *action, const char *object,
-		      const char *result, const char *detail);
+                      const char *result, const char *detail);
 
 /* Same, in its own write transaction (for events with no other write, e.g. a failed login). */
 zx_err zx_audit_write_tx(zx_conn *c, const zx_actor *a, const char *action, const char *object,
-			 const char *result, const char *detail);
+                         const char *result, const char *detail);
 
 /* Walks the whole chain. ZX_OK if intact; otherwise ZX_EVALIDATION with *bad_id the
  * first row that does not verify (or the id where a row is missing) and a Chinese

@@ -110,7 +110,7 @@ static zx_err password_ok(const char *pw, const char *username, zx_errinfo *ei)
 	size_t n = strlen(pw);
 	if (n < 10 || n > ZX_PASSWORD_MAX)
 		return zx_fail(ei, ZX_EVALIDATION, "weak_password", "密码", 0, "密码长度应为 10 到 %d 位",
-			       ZX_PASSWORD_MAX);
+		               ZX_PASSWORD_MAX);
 	int up = 0, lo = 0, dg = 0, ot = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)pw[i];
@@ -125,7 +125,7 @@ static zx_err password_ok(const char *pw, const char *username, zx_errinfo *ei)
 	}
 	if (up + lo + dg + ot < 3)
 		return zx_fail(ei, ZX_EVALIDATION, "weak_password", "密码", 0,
-			       "密码须包含大写字母、小写字母、数字、符号中的至少三类");
+		               "密码须包含大写字母、小写字母、数字、符号中的至少三类");
 	if (username && *username && strcasestr(pw, username))
 		return zx_fail(ei, ZX_EVALIDATION, "weak_password", "密码", 0, "密码不能包含用户名");
 	return ZX_OK;
@@ -158,23 +158,26 @@ static zx_err area_lookup(zx_conn *c, const char *code, area_info *out)
 
 /* Role and area checks shared by create and update. */
 static zx_err check_role_area(zx_conn *c, const zx_actor *by, zx_role role, const char *area_code,
-			      zx_errinfo *ei)
+                              zx_errinfo *ei)
 {
 	if (role == ZX_ROLE_NONE)
 		return zx_fail(ei, ZX_EVALIDATION, "invalid_role", "角色", 0, "角色无效");
 	bool dengbao = role == ZX_ROLE_SYS_ADMIN || role == ZX_ROLE_SEC_ADMIN || role == ZX_ROLE_AUDIT_ADMIN;
 	if (dengbao && by->role != ZX_ROLE_SYS_ADMIN && by->role != ZX_ROLE_COUNTY_ADMIN)
-		return zx_fail(ei, ZX_EFORBIDDEN, "forbidden", "角色", 0, "只有系统管理员或县级管理员可以设置%s",
-			       zx_role_name(role));
+		return zx_fail(ei, ZX_EFORBIDDEN, "forbidden", "角色", 0,
+		               "只有系统管理员或县级管理员可以设置%s", zx_role_name(role));
 	area_info ai;
 	if (!area_code || strlen(area_code) != 12 || area_lookup(c, area_code, &ai) != ZX_OK ||
 	    !zx_scope_contains(&by->scope, area_code))
-		return zx_fail(ei, ZX_EVALIDATION, "invalid_area", "所属区域", 0, "所属区域不存在或不在您的管理范围内: %s",
-			       area_code ? area_code : "");
+		return zx_fail(ei, ZX_EVALIDATION, "invalid_area", "所属区域", 0,
+		               "所属区域不存在或不在您的管理范围内: %s", area_code ? area_code : "");
 	if (!zx_role_fits_level(role, ai.level))
-		return zx_fail(ei, ZX_EVALIDATION, "role_area_mismatch", "所属区域", 0, "%s不能绑定到%s（%s）",
-			       zx_role_name(role), ai.name,
-			       ai.level == 3 ? "县级" : ai.level == 4 ? "乡镇级" : ai.level == 5 ? "村级" : "该级别");
+		return zx_fail(ei, ZX_EVALIDATION, "role_area_mismatch", "所属区域", 0,
+		               "%s不能绑定到%s（%s）", zx_role_name(role), ai.name,
+		               ai.level == 3   ? "县级"
+		               : ai.level == 4 ? "乡镇级"
+		               : ai.level == 5 ? "村级"
+		                               : "该级别");
 	return ZX_OK;
 }
 
@@ -188,14 +191,14 @@ static zx_err require_manager(const zx_actor *by, zx_errinfo *ei)
 /* --- users ----------------------------------------------------------------------- */
 
 zx_err zx_user_create(zx_conn *c, const zx_actor *by, const zx_user_input *in, int64_t *id_out,
-		      char *generated, size_t gen_cap, zx_errinfo *ei)
+                      char *generated, size_t gen_cap, zx_errinfo *ei)
 {
 	zx_err e = require_manager(by, ei);
 	if (e)
 		return e;
 	if (!in->username || !username_ok(in->username))
 		return zx_fail(ei, ZX_EVALIDATION, "invalid_username", "用户名", 0,
-			       "用户名应为 3 到 %d 位字母、数字、下划线、点或连字符", ZX_USERNAME_MAX);
+		               "用户名应为 3 到 %d 位字母、数字、下划线、点或连字符", ZX_USERNAME_MAX);
 	const char *dn = in->display_name ? in->display_name : "";
 	if (strlen(dn) > 96)
 		return zx_fail(ei, ZX_EVALIDATION, "invalid_display_name", "姓名", 0, "姓名过长");
@@ -226,19 +229,21 @@ zx_err zx_user_create(zx_conn *c, const zx_actor *by, const zx_user_input *in, i
 	user_row existing;
 	if (load_by_name(c, in->username, &existing) == ZX_OK) {
 		zx_tx_rollback(c);
-		return zx_fail(ei, ZX_ECONFLICT, "username_taken", "用户名", 0, "用户名已存在: %s", in->username);
+		return zx_fail(ei, ZX_ECONFLICT, "username_taken", "用户名", 0, "用户名已存在: %s",
+		               in->username);
 	}
 	/* A generated password must be changed at first login (等保). */
 	e = zx_exec(c, NULL, ZXQ_user_insert,
-		    ZX_ARGS(ZX_TEXT(in->username), ZX_TEXT(dn), ZX_TEXT(zx_role_key(role)), ZX_TEXT(in->area_code),
-			    ZX_TEXT(hash), ZX_INT(in->password ? 0 : 1), ZX_INT(zx_now())),
-		    NULL);
+	            ZX_ARGS(ZX_TEXT(in->username), ZX_TEXT(dn), ZX_TEXT(zx_role_key(role)),
+	                    ZX_TEXT(in->area_code), ZX_TEXT(hash), ZX_INT(in->password ? 0 : 1),
+	                    ZX_INT(zx_now())),
+	            NULL);
 	int64_t id = e ? 0 : zx_last_insert_id(c);
 	char obj[96];
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)id);
 	char detail[256];
 	snprintf(detail, sizeof(detail), "username=%s role=%s area=%s", in->username, zx_role_key(role),
-		 in->area_code);
+	         in->area_code);
 	if (!e)
 		e = zx_audit_write(c, by, "user.create", obj, "ok", detail);
 	if (!e)
@@ -278,7 +283,7 @@ zx_err zx_user_get(zx_conn *c, const zx_actor *by, int64_t id, zx_user *out)
 }
 
 zx_err zx_user_update_apply(zx_conn *c, const zx_actor *by, int64_t id, const zx_user_update *u,
-			    char *generated, size_t gen_cap, zx_errinfo *ei)
+                            char *generated, size_t gen_cap, zx_errinfo *ei)
 {
 	zx_err e = require_manager(by, ei);
 	if (e)
@@ -293,7 +298,8 @@ zx_err zx_user_update_apply(zx_conn *c, const zx_actor *by, int64_t id, const zx
 	if (strlen(dn) > 96)
 		return zx_fail(ei, ZX_EVALIDATION, "invalid_display_name", "姓名", 0, "姓名过长");
 	if (id == by->user_id && (disabled || zx_role_parse(role_key) != cur.u.role))
-		return zx_fail(ei, ZX_EVALIDATION, "self_change", NULL, 0, "不能停用自己的账号或修改自己的角色");
+		return zx_fail(ei, ZX_EVALIDATION, "self_change", NULL, 0,
+		               "不能停用自己的账号或修改自己的角色");
 	e = check_role_area(c, by, zx_role_parse(role_key), area, ei);
 	if (e)
 		return e;
@@ -313,17 +319,19 @@ zx_err zx_user_update_apply(zx_conn *c, const zx_actor *by, int64_t id, const zx
 	if (e)
 		return e;
 	e = zx_exec(c, &by->scope, ZXQ_user_update,
-		    ZX_ARGS(ZX_INT(id), ZX_TEXT(dn), ZX_TEXT(role_key), ZX_TEXT(area), ZX_INT(disabled)), NULL);
+	            ZX_ARGS(ZX_INT(id), ZX_TEXT(dn), ZX_TEXT(role_key), ZX_TEXT(area), ZX_INT(disabled)),
+	            NULL);
 	if (!e && hash[0])
-		e = zx_exec(c, &by->scope, ZXQ_user_set_password, ZX_ARGS(ZX_INT(id), ZX_TEXT(hash), ZX_INT(1)),
-			    NULL);
+		e = zx_exec(c, &by->scope, ZXQ_user_set_password,
+		            ZX_ARGS(ZX_INT(id), ZX_TEXT(hash), ZX_INT(1)), NULL);
 	/* Disabling, re-roling or a password reset ends the user's sessions. */
-	if (!e && (disabled || hash[0] || zx_role_parse(role_key) != cur.u.role || strcmp(area, cur.u.area_code)))
+	if (!e &&
+	    (disabled || hash[0] || zx_role_parse(role_key) != cur.u.role || strcmp(area, cur.u.area_code)))
 		e = zx_exec(c, NULL, ZXQ_session_delete_user, ZX_ARGS(ZX_INT(id)), NULL);
 	char obj[64], detail[256];
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)id);
-	snprintf(detail, sizeof(detail), "role=%s area=%s disabled=%d password_reset=%d", role_key, area, disabled,
-		 hash[0] ? 1 : 0);
+	snprintf(detail, sizeof(detail), "role=%s area=%s disabled=%d password_reset=%d", role_key, area,
+	         disabled, hash[0] ? 1 : 0);
 	if (!e)
 		e = zx_audit_write(c, by, "user.update", obj, "ok", detail);
 	if (!e)
@@ -360,7 +368,7 @@ zx_err zx_user_delete(zx_conn *c, const zx_actor *by, int64_t id, zx_errinfo *ei
 }
 
 zx_err zx_user_list(zx_conn *c, const zx_actor *by, const char *q, int64_t limit, int64_t offset,
-		    zx_user_fn fn, void *ctx, int64_t *total)
+                    zx_user_fn fn, void *ctx, int64_t *total)
 {
 	if (!zx_role_manages_users(by->role))
 		return ZX_EFORBIDDEN;
@@ -369,7 +377,8 @@ zx_err zx_user_list(zx_conn *c, const zx_actor *by, const char *q, int64_t limit
 	if (e)
 		return e;
 	zx_stmt *s;
-	e = zx_query_open(c, &by->scope, ZXQ_user_list, ZX_ARGS(ZX_TEXT(q), ZX_INT(limit), ZX_INT(offset)), &s);
+	e = zx_query_open(c, &by->scope, ZXQ_user_list, ZX_ARGS(ZX_TEXT(q), ZX_INT(limit), ZX_INT(offset)),
+	                  &s);
 	if (e)
 		return e;
 	bool row;
@@ -399,14 +408,14 @@ static void dummy_hash_init(void)
 static const char *MSG_BAD_CREDENTIALS = "用户名或密码错误";
 
 static zx_err login_refused(zx_conn *c, const zx_actor *who, const char *result, const char *detail,
-			    zx_err err, const char *code, const char *msg, zx_errinfo *ei)
+                            zx_err err, const char *code, const char *msg, zx_errinfo *ei)
 {
 	zx_audit_write_tx(c, who, "login", "session", result, detail);
 	return zx_fail(ei, err, code, NULL, 0, "%s", msg);
 }
 
 zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, const char *client_ip,
-		     zx_session *out, zx_errinfo *ei)
+                     zx_session *out, zx_errinfo *ei)
 {
 	memset(out, 0, sizeof(*out));
 	zx_actor anon;
@@ -416,14 +425,14 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 	if (!username || !password || !*username || !*password || strlen(username) > ZX_USERNAME_MAX ||
 	    strlen(password) > ZX_PASSWORD_MAX)
 		return login_refused(c, &anon, "fail", "malformed", ZX_EAUTH, "bad_credentials",
-				     MSG_BAD_CREDENTIALS, ei);
+		                     MSG_BAD_CREDENTIALS, ei);
 	user_row r;
 	zx_err e = load_by_name(c, username, &r);
 	if (e == ZX_ENOTFOUND) {
 		pthread_once(&dummy_once, dummy_hash_init);
 		zx_password_verify(dummy_hash, password);
 		return login_refused(c, &anon, "fail", "unknown user", ZX_EAUTH, "bad_credentials",
-				     MSG_BAD_CREDENTIALS, ei);
+		                     MSG_BAD_CREDENTIALS, ei);
 	}
 	if (e)
 		return e;
@@ -434,7 +443,8 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 		char msg[160];
 		long mins = (long)((r.u.locked_until - now + 59) / 60);
 		snprintf(msg, sizeof(msg), "密码错误次数过多，账号已锁定，请 %ld 分钟后再试", mins);
-		return login_refused(c, &who, "locked", "account locked", ZX_ELOCKED, "account_locked", msg, ei);
+		return login_refused(c, &who, "locked", "account locked", ZX_ELOCKED, "account_locked", msg,
+		                     ei);
 	}
 	bool ok = zx_password_verify(r.pw_hash, password) == ZX_OK;
 	e = zx_tx_begin_write(c);
@@ -452,8 +462,8 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 			until = now + ZX_LOCK_SECONDS;
 			failed = 0;
 		}
-		e = zx_exec(c, NULL, ZXQ_user_login_failed, ZX_ARGS(ZX_INT(r.u.id), ZX_INT(failed), ZX_INT(until)),
-			    NULL);
+		e = zx_exec(c, NULL, ZXQ_user_login_failed,
+		            ZX_ARGS(ZX_INT(r.u.id), ZX_INT(failed), ZX_INT(until)), NULL);
 		if (!e)
 			e = zx_audit_write(c, &who, "login", "session", "fail", "wrong password");
 		if (!e && lock)
@@ -464,8 +474,8 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 			goto fail;
 		if (lock)
 			return zx_fail(ei, ZX_ELOCKED, "account_locked", NULL, 0,
-				       "密码连续错误 %d 次，账号已锁定 %d 分钟", ZX_LOCK_AFTER_FAILURES,
-				       ZX_LOCK_SECONDS / 60);
+			               "密码连续错误 %d 次，账号已锁定 %d 分钟", ZX_LOCK_AFTER_FAILURES,
+			               ZX_LOCK_SECONDS / 60);
 		return zx_fail(ei, ZX_EAUTH, "bad_credentials", NULL, 0, "%s", MSG_BAD_CREDENTIALS);
 	}
 	if (fresh.u.disabled) {
@@ -483,12 +493,13 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 	if (e)
 		goto fail;
 	token_hash(out->token, hash);
-	e = zx_exec(c, NULL, ZXQ_session_insert,
-		    ZX_ARGS(ZX_TEXT(hash), ZX_INT(r.u.id), ZX_TEXT(out->csrf), ZX_INT(now), ZX_TEXT(who.client_ip)),
-		    NULL);
+	e = zx_exec(
+	    c, NULL, ZXQ_session_insert,
+	    ZX_ARGS(ZX_TEXT(hash), ZX_INT(r.u.id), ZX_TEXT(out->csrf), ZX_INT(now), ZX_TEXT(who.client_ip)),
+	    NULL);
 	if (!e)
-		e = zx_exec(c, NULL, ZXQ_user_login_ok, ZX_ARGS(ZX_INT(r.u.id), ZX_INT(now), ZX_TEXT(who.client_ip)),
-			    NULL);
+		e = zx_exec(c, NULL, ZXQ_user_login_ok,
+		            ZX_ARGS(ZX_INT(r.u.id), ZX_INT(now), ZX_TEXT(who.client_ip)), NULL);
 	if (!e)
 		e = zx_audit_write(c, &who, "login", "session", "ok", "");
 	if (!e)

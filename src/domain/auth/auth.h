@@ -52,39 +52,39 @@ typedef struct zx_session {
 typedef struct zx_user_input {
 	const char *username;
 	const char *display_name;
-	const char *role;      /* key, e.g. "village_clerk" */
+	const char *role; /* key, e.g. "village_clerk" */
 	const char *area_code;
-	const char *password;  /* NULL: generate one */
+	const char *password; /* NULL: generate one */
 } zx_user_input;
 
 /* Creates a user. by: who does it (audited; must manage users and hold the area in
  * scope). generated (cap >= 32) receives the generated password when input->password
  * is NULL. */
 zx_err zx_user_create(zx_conn *c, const zx_actor *by, const zx_user_input *in, int64_t *id_out,
-		      char *generated, size_t gen_cap, zx_errinfo *ei);
+                      char *generated, size_t gen_cap, zx_errinfo *ei);
 
 /* Updates display name / role / area / disabled; reset_password generates a new one. */
 typedef struct zx_user_update {
 	const char *display_name; /* NULL = keep */
 	const char *role;
 	const char *area_code;
-	int disabled;             /* -1 keep, 0/1 set */
+	int disabled; /* -1 keep, 0/1 set */
 	bool reset_password;
 } zx_user_update;
 zx_err zx_user_update_apply(zx_conn *c, const zx_actor *by, int64_t id, const zx_user_update *u,
-			    char *generated, size_t gen_cap, zx_errinfo *ei);
+                            char *generated, size_t gen_cap, zx_errinfo *ei);
 zx_err zx_user_delete(zx_conn *c, const zx_actor *by, int64_t id, zx_errinfo *ei);
 /* Only users whose area lies in by's scope are visible (else ZX_ENOTFOUND). */
 zx_err zx_user_get(zx_conn *c, const zx_actor *by, int64_t id, zx_user *out);
 
 typedef bool (*zx_user_fn)(void *ctx, const zx_user *u);
 zx_err zx_user_list(zx_conn *c, const zx_actor *by, const char *q, int64_t limit, int64_t offset,
-		    zx_user_fn fn, void *ctx, int64_t *total);
+                    zx_user_fn fn, void *ctx, int64_t *total);
 
 /* Login. On success fills out (token, csrf, actor) and audits; on failure audits and
  * returns ZX_EAUTH (bad credentials) or ZX_ELOCKED, with a Chinese message. */
 zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, const char *client_ip,
-		     zx_session *out, zx_errinfo *ei);
+                     zx_session *out, zx_errinfo *ei);
 
 /* Resolves a session token: ZX_EAUTH if unknown or idle too long (then deleted). */
 zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_session *out);

@@ -18,13 +18,13 @@
 
 typedef struct zx_person_rec {
 	const char *name;
-	const char *id_number;  /* 18 characters, already validated */
-	const char *relation;   /* 与户主关系 */
-	const char *gender;     /* 男 / 女 */
+	const char *id_number; /* 18 characters, already validated */
+	const char *relation;  /* 与户主关系 */
+	const char *gender;    /* 男 / 女 */
 	int birth_ymd;
 	const char *nation;
 	const char *education;
-	const char *school;     /* 在校生情况 */
+	const char *school; /* 在校生情况 */
 	const char *health;
 	const char *disability; /* 残疾等级 */
 	const char *labor;      /* 劳动技能 */
@@ -35,13 +35,13 @@ typedef struct zx_person_rec {
 } zx_person_rec;
 
 typedef struct zx_household_rec {
-	const char *hh_no;      /* 户编号 */
-	const char *village;    /* 12-digit 行政区划代码 */
-	const char *group;      /* 组 */
-	const char *hh_type;    /* 脱贫户 / 一般农户 */
-	const char *category;   /* 监测对象类别, "" if none */
-	int tuopin_year;        /* 0 if none */
-	int housing_safe;       /* 1 是, 0 否, -1 unknown */
+	const char *hh_no;    /* 户编号 */
+	const char *village;  /* 12-digit 行政区划代码 */
+	const char *group;    /* 组 */
+	const char *hh_type;  /* 脱贫户 / 一般农户 */
+	const char *category; /* 监测对象类别, "" if none */
+	int tuopin_year;      /* 0 if none */
+	int housing_safe;     /* 1 是, 0 否, -1 unknown */
 	int water_safe;
 	const char *risk_type;
 	const char *helper;
@@ -52,6 +52,6 @@ typedef struct zx_household_rec {
 /* Inserts a new household with its members (caller holds a write transaction).
  * ZX_ECONFLICT if the 户编号 or a member's 证件号码 already exists in the county. */
 zx_err zx_household_insert(zx_conn *c, const zx_keys *k, const char *county6, const zx_household_rec *h,
-			   int64_t *id_out);
+                           int64_t *id_out);
 
 #endif
