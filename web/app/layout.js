@@ -1,0 +1,108 @@
+// Main layout: top bar, side panel (menu + area tree; an off-canvas drawer
+// below 768px), breadcrumb of the current area, and the routed page.
+import { api } from './api.js';
+import { store, clearSession, seesAreaData, selectArea } from './store.js';
+import { visibleNav, isAreaScoped } from './nav.js';
+import { formatTime } from './util.js';
+import AreaTree from './components/area-tree.js';
+
+const { ElMessageBox } = window.ElementPlus;
+
+export default {
+  name: 'AppLayout',
+  components: { AreaTree },
+  props: { path: { type: String, required: true } },
+  template: `
+  <div class="zx-shell" :class="{ 'zx-drawer-open': drawer }">
+    <header class="zx-header">
+      <button type="button" class="zx-burger" aria-label="菜单" @click="drawer = !drawer"
+              data-testid="menu-toggle">
+        <el-icon :size="22"><Fold v-if="drawer" /><Expand v-else /></el-icon>
+      </button>
+      <div class="zx-brand">
+        <span class="zx-logo">振</span>
+        <span class="zx-brand-name">振兴台</span>
+        <span class="zx-brand-sub">· 乡村振兴工作平台</span>
+      </div>
+      <div class="zx-userbox" v-if="user">
+        <el-tooltip :content="lastLogin" placement="bottom" :disabled="!lastLogin">
+          <span class="zx-user" data-testid="current-user">
+            <el-icon class="zx-user-icon"><UserFilled /></el-icon>
+            <span class="zx-user-name">{{ user.display_name || user.username }}</span>
+            <span class="zx-user-role">{{ user.role_name }}</span>
+            <span class="zx-user-area">{{ user.area_name }}</span>
+          </span>
+        </el-tooltip>
+        <el-button class="zx-logout" size="small" @click="logout" data-testid="logout">
+          <el-icon><SwitchButton /></el-icon><span>退出</span>
+        </el-button>
+      </div>
+    </header>
+    <div class="zx-body">
+      <div class="zx-scrim" @click="drawer = false"></div>
+      <aside class="zx-aside" data-testid="aside">
+        <el-menu :default-active="path" class="zx-menu" @select="go">
+          <el-menu-item v-for="n in nav" :key="n.path" :index="n.path" :data-testid="'nav-' + n.path.slice(1)">
+            <el-icon><component :is="n.icon" /></el-icon><span>{{ n.title }}</span>
+          </el-menu-item>
+        </el-menu>
+        <area-tree v-if="showTree" v-show="areaScoped" @picked="drawer = false"></area-tree>
+      </aside>
+      <main class="zx-main">
+        <el-breadcrumb v-if="showTree && areaScoped && areaPath.length" separator="/" class="zx-crumb"
+                       data-testid="breadcrumb">
+          <el-breadcrumb-item v-for="(a, i) in areaPath" :key="a.code">
+            <a v-if="i < areaPath.length - 1" class="zx-crumb-link" role="link" tabindex="0"
+               @click="pick(i)" @keydown.enter="pick(i)">{{ a.name }}</a>
+            <span v-else>{{ a.name }}</span>
+          </el-breadcrumb-item>
+        </el-breadcrumb>
+        <slot></slot>
+      </main>
+    </div>
+  </div>`,
+  data() {
+    return { drawer: false };
+  },
+  computed: {
+    user() { return store.user; },
+    nav() { return visibleNav(); },
+    showTree() { return seesAreaData(); },
+    areaPath() { return store.areaPath; },
+    areaScoped() { return isAreaScoped(this.path); },
+    lastLogin() {
+      const u = store.user;
+      if (!u || !u.last_login_at) return '';
+      return `上次登录: ${formatTime(u.last_login_at)}${u.last_login_ip ? '  IP ' + u.last_login_ip : ''}`;
+    },
+  },
+  watch: {
+    path() { this.drawer = false; },
+  },
+  methods: {
+    go(index) {
+      location.hash = '#' + index;
+      this.drawer = false;
+    },
+    pick(i) {
+      const path = store.areaPath.slice(0, i + 1);
+      selectArea(path[i], path, false);
+    },
+    async logout() {
+      try {
+        await ElMessageBox.confirm('确定退出登录吗？', '退出', {
+          confirmButtonText: '退出', cancelButtonText: '取消', type: 'warning',
+        });
+      } catch (_) {
+        return;
+      }
+      try {
+        await api.del('/session', { quiet: true, noRedirect: true });
+      } catch (_) {
+        // Signed out locally either way.
+      }
+      clearSession();
+      location.hash = '#/login';
+    },
+  },
+};

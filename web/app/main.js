@@ -1,0 +1,86 @@
+// Entry point: builds the Vue app, restores the session from GET /me and
+// routes on the URL hash (#/login, #/overview, #/users, #/audit).
+import { api } from './api.js';
+import { store, setSession } from './store.js';
+import { navAllowed, defaultRoute } from './nav.js';
+import AppLayout from './layout.js';
+import LoginPage from './pages/login.js';
+import OverviewPage from './pages/overview.js';
+import UsersPage from './pages/users.js';
+import AuditPage from './pages/audit.js';
+
+const { createApp, reactive } = window.Vue;
+
+const PAGES = {
+  '/overview': OverviewPage,
+  '/users': UsersPage,
+  '/audit': AuditPage,
+};
+
+const route = reactive({ path: '', ready: false });
+
+function currentPath() {
+  const h = location.hash.replace(/^#/, '');
+  const path = h.split('?')[0];
+  return path || '/';
+}
+
+// Decide where the current hash may go; rewrite the hash when it may not.
+function resolve() {
+  const path = currentPath();
+  if (!store.user) {
+    if (path !== '/login') {
+      location.replace('#/login');
+      return;
+    }
+  } else if (path === '/login' || path === '/' || !PAGES[path] || !navAllowed(path)) {
+    location.replace('#' + defaultRoute());
+    return;
+  }
+  route.path = path;
+  document.title = titleFor(path);
+}
+
+function titleFor(path) {
+  const names = { '/login': '登录', '/overview': '概览', '/users': '用户管理', '/audit': '审计日志' };
+  return (names[path] ? names[path] + ' - ' : '') + '振兴台 · 乡村振兴工作平台';
+}
+
+const Root = {
+  components: { AppLayout, LoginPage },
+  template: `
+  <div v-if="!route.ready" class="boot-loading">振兴台 正在加载…</div>
+  <login-page v-else-if="route.path === '/login'"></login-page>
+  <app-layout v-else-if="page" :path="route.path">
+    <component :is="page" :key="route.path"></component>
+  </app-layout>`,
+  data() {
+    return { route };
+  },
+  computed: {
+    page() {
+      return store.user ? PAGES[this.route.path] : null;
+    },
+  },
+};
+
+async function boot() {
+  const app = createApp(Root);
+  app.use(window.ElementPlus, { locale: window.ElementPlusLocaleZhCn });
+  for (const [name, comp] of Object.entries(window.ElementPlusIconsVue)) {
+    app.component(name, comp);
+  }
+  app.mount('#app');
+
+  try {
+    const me = await api.get('/me', null, { quiet: true, noRedirect: true });
+    setSession(me.user, me.csrf_token);
+  } catch (_) {
+    // Not signed in (or the server is unreachable): the login page shows.
+  }
+  window.addEventListener('hashchange', resolve);
+  resolve();
+  route.ready = true;
+}
+
+boot();
