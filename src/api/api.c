@@ -196,6 +196,21 @@ static bool is_safe_method(const char *m)
 	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
+zx_err api_parse_json_object(const char *data, size_t len, json_t **out, zx_errinfo *ei)
+{
+	json_error_t jerr;
+	*out = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*out)
+		return zx_fail(ei, ZX_EINVAL, "invalid_json", NULL, 0, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
+			       jerr.line, jerr.column);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return zx_fail(ei, ZX_EINVAL, "invalid_json", NULL, 0, "请求内容应为 JSON 对象");
+	}
+	return ZX_OK;
+}
+
 static bool parse_json_body(api_call *c)
 {
 	const char *ct = zx_req_header(c->req, "Content-Type");
@@ -203,16 +218,11 @@ static bool parse_json_body(api_call *c)
 		api_error_msg(c, ZX_EINVAL, "bad_content_type", NULL, "请求内容类型应为 application/json");
 		return false;
 	}
-	json_error_t jerr;
-	c->body = json_loadb(c->req->body.data ? c->req->body.data : "", c->req->body.len,
-	                     JSON_REJECT_DUPLICATES, &jerr);
-	if (!c->body) {
-		api_error_msg(c, ZX_EINVAL, "invalid_json", NULL,
-		              "请求内容不是有效的 JSON（第 %d 行第 %d 列）", jerr.line, jerr.column);
-		return false;
-	}
-	if (!json_is_object(c->body)) {
-		api_error_msg(c, ZX_EINVAL, "invalid_json", NULL, "请求内容应为 JSON 对象");
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	zx_err e = api_parse_json_object(c->req->body.data, c->req->body.len, &c->body, &ei);
+	if (e) {
+		api_error(c, e, &ei);
 		return false;
 	}
 	return true;

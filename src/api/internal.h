@@ -60,6 +60,9 @@ bool api_body_bool(api_call *c, const char *key, int *out); /* -1 if absent */
 /* A query parameter capped at max bytes ("" if absent). */
 bool api_query_str(api_call *c, const char *key, size_t max, const char **out);
 
+/* Parses a request body that must be one JSON object (no duplicate keys). */
+zx_err api_parse_json_object(const char *data, size_t len, json_t **out, zx_errinfo *ei);
+
 /* Formats a unix timestamp as JSON integer or null when 0. */
 json_t *api_time(int64_t t);
 
