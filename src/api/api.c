@@ -201,8 +201,8 @@ zx_err api_parse_json_object(const char *data, size_t len, json_t **out, zx_erri
 	json_error_t jerr;
 	*out = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*out)
-		return zx_fail(ei, ZX_EINVAL, "invalid_json", NULL, 0, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
-			       jerr.line, jerr.column);
+		return zx_fail(ei, ZX_EINVAL, "invalid_json", NULL, 0,
+		               "请求内容不是有效的 JSON（第 %d 行第 %d 列）", jerr.line, jerr.column);
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
