@@ -7,7 +7,7 @@ let srv;
 let browser;
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ users: [{ name: 'suoding', role: 'county_admin', area: '510722000000' }] });
   browser = await launchBrowser();
 });
 
@@ -64,5 +64,23 @@ test('second login shows the previous login time, and logout returns to login', 
     assert.match(page.url(), /#\/login$/);
     const me = await page.request.get(srv.url + '/api/v1/me');
     assert.equal(me.status(), 401);
+  });
+});
+
+test('repeated wrong passwords lock the account with a Chinese message', async (t) => {
+  await withPage(t, browser, async (page) => {
+    const err = page.locator('[data-testid="login-error"]');
+    let text = '';
+    for (let i = 0; i < 8 && !/锁定/.test(text); i++) {
+      await login(page, srv.url, 'suoding', 'wrong-password-' + i);
+      await err.waitFor();
+      text = await err.innerText();
+    }
+    assert.match(text, /锁定/);
+    // Even the right password is refused while locked.
+    await login(page, srv.url, 'suoding', srv.users.suoding);
+    await err.waitFor();
+    assert.match(await err.innerText(), /锁定/);
+    assert.match(page.url(), /#\/login$/);
   });
 });

@@ -5,26 +5,32 @@
 //   ZX_BIN        the binary (default build/src/zhenxing)
 //   ZX_ARTIFACTS  where failure screenshots go (default test-results)
 //   ZX_CHROMIUM   the browser (default /usr/bin/chromium)
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-
-const run = promisify(execFile);
 
 export const ZX_BIN = path.resolve(process.env.ZX_BIN || 'build/src/zhenxing');
 export const ARTIFACTS = path.resolve(process.env.ZX_ARTIFACTS || 'test-results');
 const CHROMIUM = process.env.ZX_CHROMIUM || '/usr/bin/chromium';
 
-async function zx(args) {
-  try {
-    const { stdout } = await run(ZX_BIN, args, { timeout: 120000, maxBuffer: 16 << 20 });
-    return stdout;
-  } catch (e) {
-    throw new Error(`${path.basename(ZX_BIN)} ${args.join(' ')} failed (exit ${e.code}): ${e.stderr || e.message}`);
-  }
+// Runs the binary with stdin at EOF (so `user add` generates a password).
+function zx(args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(ZX_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => { stdout += d; });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 120000);
+    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${path.basename(ZX_BIN)} ${args.join(' ')} failed (${signal || 'exit ' + code}): ${stderr}`));
+    });
+  });
 }
 
 function parsePassword(stdout, what) {
@@ -153,7 +159,11 @@ export async function login(page, base, username, password) {
   await page.goto(base + '/#/login');
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
-  await page.locator('[data-testid="login-submit"]').click();
+  // Wait for the server's answer so callers never read a stale message.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST'),
+    page.locator('[data-testid="login-submit"]').click(),
+  ]);
 }
 
 // Reads a number like "1,234" from a stat card.

@@ -5,12 +5,13 @@ import { store, clearSession, seesAreaData, selectArea } from './store.js';
 import { visibleNav, isAreaScoped } from './nav.js';
 import { formatTime } from './util.js';
 import AreaTree from './components/area-tree.js';
+import PasswordChange from './components/password-change.js';
 
 const { ElMessageBox } = window.ElementPlus;
 
 export default {
   name: 'AppLayout',
-  components: { AreaTree },
+  components: { AreaTree, PasswordChange },
   props: { path: { type: String, required: true } },
   template: `
   <div class="zx-shell" :class="{ 'zx-drawer-open': drawer }">
@@ -25,14 +26,23 @@ export default {
         <span class="zx-brand-sub">· 乡村振兴工作平台</span>
       </div>
       <div class="zx-userbox" v-if="user">
-        <el-tooltip :content="lastLogin" placement="bottom" :disabled="!lastLogin">
-          <span class="zx-user" data-testid="current-user">
+        <el-dropdown trigger="click" @command="onUserCommand">
+          <span class="zx-user" data-testid="current-user" role="button" tabindex="0">
             <el-icon class="zx-user-icon"><UserFilled /></el-icon>
             <span class="zx-user-name">{{ user.display_name || user.username }}</span>
             <span class="zx-user-role">{{ user.role_name }}</span>
             <span class="zx-user-area">{{ user.area_name }}</span>
+            <el-icon class="zx-user-caret"><ArrowDown /></el-icon>
           </span>
-        </el-tooltip>
+          <template #dropdown>
+            <el-dropdown-menu>
+              <el-dropdown-item disabled class="zx-last-login">{{ lastLogin || '首次登录' }}</el-dropdown-item>
+              <el-dropdown-item command="password" divided data-testid="menu-password">
+                <el-icon><Key /></el-icon>修改密码
+              </el-dropdown-item>
+            </el-dropdown-menu>
+          </template>
+        </el-dropdown>
         <el-button class="zx-logout" size="small" @click="logout" data-testid="logout">
           <el-icon><SwitchButton /></el-icon><span>退出</span>
         </el-button>
@@ -57,12 +67,20 @@ export default {
             <span v-else>{{ a.name }}</span>
           </el-breadcrumb-item>
         </el-breadcrumb>
+        <el-alert v-if="user && user.must_change_password" type="warning" show-icon :closable="false"
+                  class="zx-gap-b" data-testid="must-change-password">
+          <template #title>
+            您正在使用初始密码，请尽快<a class="zx-crumb-link" role="link" tabindex="0"
+              @click="pwOpen = true" @keydown.enter="pwOpen = true">修改密码</a>。
+          </template>
+        </el-alert>
         <slot></slot>
       </main>
+      <password-change v-model="pwOpen"></password-change>
     </div>
   </div>`,
   data() {
-    return { drawer: false };
+    return { drawer: false, pwOpen: false };
   },
   computed: {
     user() { return store.user; },
@@ -83,6 +101,9 @@ export default {
     go(index) {
       location.hash = '#' + index;
       this.drawer = false;
+    },
+    onUserCommand(cmd) {
+      if (cmd === 'password') this.pwOpen = true;
     },
     pick(i) {
       const path = store.areaPath.slice(0, i + 1);

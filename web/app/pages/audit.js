@@ -8,15 +8,12 @@ import { formatTime } from '../util.js';
 export const ACTION_NAMES = {
   login: '登录',
   logout: '退出登录',
-  login_failed: '登录失败',
-  account_locked: '账号锁定',
-  user_create: '新增用户',
-  user_update: '修改用户',
-  user_delete: '删除用户',
-  user_disable: '停用用户',
-  user_enable: '启用用户',
-  password_reset: '重置密码',
-  password_change: '修改密码',
+  'account.lock': '账号锁定',
+  'csrf.refused': '拒绝跨站请求',
+  'user.create': '新增用户',
+  'user.update': '修改用户',
+  'user.delete': '删除用户',
+  'demo.create': '生成演示数据',
 };
 
 const RESULT_OK = ['ok', 'success', 'succeeded', 'allowed'];
@@ -47,6 +44,7 @@ export default {
           <template #default="{ row }">{{ actionName(row.action) }}</template>
         </el-table-column>
         <el-table-column prop="object" label="对象" min-width="150" show-overflow-tooltip></el-table-column>
+        <el-table-column prop="detail" label="说明" min-width="140" show-overflow-tooltip v-if="!narrow"></el-table-column>
         <el-table-column label="结果" width="84" align="center">
           <template #default="{ row }">
             <el-tag :type="ok(row.result) ? 'success' : 'danger'" size="small">{{ resultName(row.result) }}</el-tag>

@@ -88,13 +88,4 @@ function announceLogin(user) {
     duration: 5000,
     position: 'bottom-right',
   });
-  if (user.must_change_password) {
-    ElNotification({
-      title: '请修改初始密码',
-      message: '您正在使用管理员分配的初始密码，请尽快修改。',
-      type: 'warning',
-      duration: 8000,
-      position: 'bottom-right',
-    });
-  }
 }

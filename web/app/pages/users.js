@@ -10,6 +10,22 @@ const { ElMessage, ElMessageBox } = window.ElementPlus;
 
 const USERNAME_RE = /^[A-Za-z0-9_.-]{2,32}$/;
 
+// Which area levels each role may be bound to (mirrors the server's role
+// table; /roles may send min_level/max_level, which then win).
+const ROLE_LEVELS = {
+  county_admin: [3, 3], town_admin: [4, 4], village_clerk: [5, 5], helper: [3, 5],
+  dept_user: [3, 3], sys_admin: [3, 3], sec_admin: [3, 3], audit_admin: [3, 3],
+};
+const LEVEL_WORDS = { 3: '县', 4: '乡镇', 5: '村' };
+
+// 12-digit codes: county XXXXXX000000, town XXXXXXXXX000, village otherwise.
+export function levelOfCode(code) {
+  if (!/^\d{12}$/.test(code || '')) return 0;
+  if (code.endsWith('000000')) return 3;
+  if (code.endsWith('000')) return 4;
+  return 5;
+}
+
 function emptyForm() {
   return { username: '', display_name: '', role: '', area_code: '', area_name: '', password: '' };
 }
@@ -102,8 +118,11 @@ export default {
           <el-input v-model.trim="form.display_name" maxlength="32" placeholder="真实姓名" name="display_name"></el-input>
         </el-form-item>
         <el-form-item label="角色" prop="role">
-          <el-select v-model="form.role" placeholder="请选择角色" class="zx-full" data-testid="role-select">
-            <el-option v-for="r in roles" :key="r.role" :label="r.name" :value="r.role"></el-option>
+          <el-select v-model="form.role" placeholder="请选择角色" class="zx-full" data-testid="role-select"
+                     @change="revalidateArea">
+            <el-option v-for="r in roles" :key="r.role" :label="r.name" :value="r.role">
+              <span>{{ r.name }}</span><span class="zx-option-note">{{ levelHint(r.role) }}</span>
+            </el-option>
           </el-select>
         </el-form-item>
         <el-form-item label="所属区划" prop="area_code">
@@ -135,7 +154,10 @@ export default {
         ],
         display_name: [{ required: true, message: '请输入姓名', trigger: 'blur' }],
         role: [{ required: true, message: '请选择角色', trigger: 'change' }],
-        area_code: [{ required: true, message: '请选择所属区划', trigger: 'change' }],
+        area_code: [
+          { required: true, message: '请选择所属区划', trigger: 'change' },
+          { validator: (rule, v, cb) => this.checkLevel(v, cb), trigger: 'change' },
+        ],
         password: [{ min: 8, message: '密码至少8位', trigger: 'blur' }],
       },
     };
@@ -155,6 +177,26 @@ export default {
   },
   methods: {
     time: formatTime,
+    levels(role) {
+      const r = this.roles.find((x) => x.role === role);
+      if (r && r.min_level && r.max_level) return [r.min_level, r.max_level];
+      return ROLE_LEVELS[role] || null;
+    },
+    levelHint(role) {
+      const lv = this.levels(role);
+      if (!lv) return '';
+      return lv[0] === lv[1] ? `绑定到${LEVEL_WORDS[lv[0]]}` : `绑定到${LEVEL_WORDS[lv[0]]}至${LEVEL_WORDS[lv[1]]}`;
+    },
+    checkLevel(code, cb) {
+      const lv = this.levels(this.form.role);
+      const level = levelOfCode(code);
+      if (!lv || !level || (level >= lv[0] && level <= lv[1])) return cb();
+      const name = (this.roles.find((x) => x.role === this.form.role) || {}).name || '该角色';
+      cb(new Error(`${name}须${this.levelHint(this.form.role)}级区划`));
+    },
+    revalidateArea() {
+      if (this.form.area_code && this.$refs.form) this.$refs.form.validateField('area_code').catch(() => {});
+    },
     act(cmd, row) {
       if (cmd === 'edit') this.openEdit(row);
       else if (cmd === 'toggle') this.toggleDisabled(row);
