@@ -53,14 +53,8 @@ zx_err zx_store_open(const char *url, const zx_store_opts *opts, zx_store **out,
 		st->opts.pool_size = 4;
 	if (st->opts.busy_timeout_ms <= 0)
 		st->opts.busy_timeout_ms = 5000;
-	if (is_pg_url(url)) {
-		/* The PostgreSQL backend (store_pg.c) is not built yet: say so plainly. */
-		zx_store_close(st);
-		return zx_fail(ei, ZX_EINVAL, "backend_unavailable", "--db", 0,
-		               "此版本尚不支持 PostgreSQL 数据库，请使用 SQLite 数据库文件");
-	}
-	st->backend = ZX_BACKEND_SQLITE;
-	st->ops = &zx_sqlite_ops;
+	st->backend = is_pg_url(url) ? ZX_BACKEND_PG : ZX_BACKEND_SQLITE;
+	st->ops = st->backend == ZX_BACKEND_PG ? &zx_pg_ops : &zx_sqlite_ops;
 	st->idle = calloc((size_t)st->opts.pool_size, sizeof(*st->idle));
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);

@@ -50,6 +50,7 @@ struct zx_conn {
 };
 
 extern const zx_store_ops zx_sqlite_ops;
+extern const zx_store_ops zx_pg_ops;
 
 /* The fault hook: returns true when the statement about to run must fail. */
 bool zx_store_fault_fire(void);

@@ -82,7 +82,10 @@ zx_err zx_audit_write(zx_conn *c, const zx_actor *a, const char *action, const c
 	audit_row r = {0};
 	char prev[2 * ZX_SM3_LEN + 1] = GENESIS;
 	zx_stmt *s;
-	zx_err e = zx_query_open(c, NULL, ZXQ_audit_last, ZX_NOARGS, &s);
+	int64_t locked;
+	zx_err e = zx_query_int(c, NULL, ZXQ_audit_lock, ZX_NOARGS, &locked);
+	if (!e)
+		e = zx_query_open(c, NULL, ZXQ_audit_last, ZX_NOARGS, &s);
 	if (e)
 		return e;
 	bool row;

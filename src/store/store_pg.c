@@ -1,0 +1,362 @@
+/*
+ * store_pg.c — the PostgreSQL backend of store.h, over libpq.
+ *
+ * Each connection prepares a named query the first time it runs it (statement name
+ * "zxq_<index>", parameter types inferred by the server) and executes it with text
+ * parameters. Results are materialised per statement (PQexecPrepared), so a caller
+ * may run another query while iterating a cursor, exactly as with SQLite; code that
+ * walks very large results (exports) reads them in keyset-paginated chunks.
+ *
+ * A connection that fails (server restart, dropped socket) is reset once and the
+ * statement retried if no transaction was open; inside a transaction the error is
+ * returned (the transaction is lost) and the connection marked broken, so the pool
+ * replaces it — the server reconnects by itself.
+ */
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/log.h"
+#include "store/store_impl.h"
+
+typedef struct pg_conn {
+	zx_conn base;
+	PGconn *pg;
+	unsigned char prepared[ZXQ__COUNT];
+	int64_t last_id;
+	/* Tables known to have (1) or lack (0) an identity column "id": lastval() is only
+	 * asked after inserts into the former, since asking it otherwise is an error that
+	 * would abort the surrounding transaction. */
+	struct {
+		char table[48];
+		int has_identity;
+	} ident[64];
+	int nident;
+} pg_conn;
+
+struct zx_stmt {
+	zx_conn *conn; /* must be first: store.c reaches the ops through it */
+	PGresult *res;
+	int row; /* next row to hand out */
+	int cur; /* current row, -1 before the first */
+	int64_t changes;
+};
+
+/* SQLSTATE classes mapped to zx_err. */
+static zx_err map_result(PGconn *pg, PGresult *r, const char *what)
+{
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE)
+		return ZX_OK;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pg);
+	if (state && strncmp(state, "23", 2) == 0) {
+		zx_warn("pg: %s: constraint %s", what, state);
+		return ZX_ECONFLICT;
+	}
+	if (state && (strcmp(state, "53100") == 0 || strcmp(state, "53200") == 0)) {
+		zx_error("pg: %s: disk or memory full (%s)", what, state);
+		return ZX_EFULL;
+	}
+	zx_error("pg: %s failed (%s): %s", what, state ? state : "no state", msg ? msg : "");
+	if (PQstatus(pg) != CONNECTION_OK)
+		return ZX_EIO;
+	return ZX_EDB;
+}
+
+static void pg_conn_close(zx_conn *c)
+{
+	pg_conn *pc = (pg_conn *)c;
+	if (!pc)
+		return;
+	PQfinish(pc->pg);
+	free(pc);
+}
+
+static zx_err pg_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
+{
+	pg_conn *pc = calloc(1, sizeof(*pc));
+	if (!pc)
+		return ZX_ENOMEM;
+	pc->base.store = st;
+	pc->pg = PQconnectdb(st->url);
+	if (!pc->pg || PQstatus(pc->pg) != CONNECTION_OK) {
+		/* libpq's message may quote the URL; log it, but never show the password to users. */
+		zx_error("pg: cannot connect: %s", pc->pg ? PQerrorMessage(pc->pg) : "out of memory");
+		pg_conn_close(&pc->base);
+		return zx_fail(ei, ZX_EIO, "db_connect_failed", "--db", 0,
+		               "无法连接 PostgreSQL 数据库（地址、端口、用户名或密码错误，或服务未启动）");
+	}
+	PGresult *r = PQexec(pc->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	zx_err e = map_result(pc->pg, r, "session setup");
+	PQclear(r);
+	if (e) {
+		pg_conn_close(&pc->base);
+		return zx_fail(ei, e, "db_connect_failed", "--db", 0, "PostgreSQL 会话初始化失败");
+	}
+	*out = &pc->base;
+	return ZX_OK;
+}
+
+/* After a lost connection: reconnect, forget prepared statements. */
+static bool pg_reconnect(pg_conn *pc)
+{
+	PQreset(pc->pg);
+	memset(pc->prepared, 0, sizeof(pc->prepared));
+	pc->nident = 0;
+	if (PQstatus(pc->pg) != CONNECTION_OK)
+		return false;
+	PGresult *r = PQexec(pc->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	bool ok = map_result(pc->pg, r, "session setup") == ZX_OK;
+	PQclear(r);
+	zx_info("pg: connection re-established");
+	return ok;
+}
+
+static zx_err pg_exec_raw(zx_conn *c, const char *sql)
+{
+	pg_conn *pc = (pg_conn *)c;
+	if (zx_store_fault_fire() && strncmp(sql, "ROLLBACK", 8) != 0)
+		return ZX_EIO;
+	PGresult *r = PQexec(pc->pg, sql);
+	zx_err e = map_result(pc->pg, r, "exec");
+	PQclear(r);
+	if (e == ZX_EIO && !c->in_tx && strncmp(sql, "ROLLBACK", 8) != 0 && pg_reconnect(pc)) {
+		r = PQexec(pc->pg, sql);
+		e = map_result(pc->pg, r, "exec");
+		PQclear(r);
+	}
+	if (e == ZX_EIO)
+		c->broken = true;
+	return e;
+}
+
+static const char *skip_space(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return sql;
+}
+
+/* The table of "INSERT INTO name …", or false if sql is not an insert. */
+static bool insert_table(const char *sql, char *out, size_t cap)
+{
+	sql = skip_space(sql);
+	if (strncasecmp(sql, "INSERT", 6) != 0)
+		return false;
+	sql = skip_space(sql + 6);
+	if (strncasecmp(sql, "INTO", 4) != 0)
+		return false;
+	sql = skip_space(sql + 4);
+	size_t n = 0;
+	while (n + 1 < cap && (isalnum((unsigned char)sql[n]) || sql[n] == '_'))
+		n++;
+	memcpy(out, sql, n);
+	out[n] = '\0';
+	return n > 0;
+}
+
+static bool has_identity(pg_conn *pc, const char *table)
+{
+	for (int i = 0; i < pc->nident; i++)
+		if (strcmp(pc->ident[i].table, table) == 0)
+			return pc->ident[i].has_identity;
+	const char *vals[1] = {table};
+	PGresult *r = PQexecParams(pc->pg,
+	                           "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) "
+	                           "AND attname = 'id' AND attidentity <> ''",
+	                           1, NULL, vals, NULL, NULL, 0);
+	int has = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	PQclear(r);
+	if (pc->nident < (int)(sizeof(pc->ident) / sizeof(pc->ident[0]))) {
+		snprintf(pc->ident[pc->nident].table, sizeof(pc->ident[0].table), "%s", table);
+		pc->ident[pc->nident++].has_identity = has;
+	}
+	return has;
+}
+
+static bool is_read(const char *sql)
+{
+	sql = skip_space(sql);
+	return strncasecmp(sql, "SELECT", 6) == 0 || strncasecmp(sql, "WITH", 4) == 0;
+}
+
+static zx_err pg_run(pg_conn *pc, zx_query q, const char *sql, const char *const *vals, int nargs,
+                     PGresult **out)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "zxq_%d", (int)q);
+	if (!pc->prepared[q]) {
+		PGresult *r = PQprepare(pc->pg, name, sql, 0, NULL);
+		zx_err e = map_result(pc->pg, r, zx_sql_defs[q].name);
+		PQclear(r);
+		if (e)
+			return e;
+		pc->prepared[q] = 1;
+	}
+	*out = PQexecPrepared(pc->pg, name, nargs, vals, NULL, NULL, 0);
+	return map_result(pc->pg, *out, zx_sql_defs[q].name);
+}
+
+static zx_err pg_query_open(zx_conn *c, zx_query q, const zx_val *args, int nargs, zx_stmt **out)
+{
+	pg_conn *pc = (pg_conn *)c;
+	const char *sql = zx_sql_defs[q].sql[ZX_BACKEND_PG];
+	if (!sql) {
+		zx_error("pg: query %s has no PostgreSQL text", zx_sql_defs[q].name);
+		return ZX_EINTERNAL;
+	}
+	if (!is_read(sql) && zx_store_fault_fire()) {
+		zx_error("pg: injected write fault");
+		return ZX_EIO;
+	}
+	char nums[64][24];
+	const char *vals[64];
+	if (nargs > 64)
+		return ZX_EINTERNAL;
+	for (int i = 0; i < nargs; i++) {
+		switch (args[i].t) {
+		case ZX_V_INT:
+			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, args[i].i);
+			vals[i] = nums[i];
+			break;
+		case ZX_V_REAL:
+			snprintf(nums[i], sizeof(nums[i]), "%.17g", args[i].r);
+			vals[i] = nums[i];
+			break;
+		case ZX_V_TEXT:
+			vals[i] = args[i].s;
+			break;
+		default:
+			vals[i] = NULL;
+		}
+	}
+	zx_stmt *s = calloc(1, sizeof(*s));
+	if (!s)
+		return ZX_ENOMEM;
+	s->conn = c;
+	s->cur = -1;
+	zx_err e = pg_run(pc, q, sql, vals, nargs, &s->res);
+	if (e == ZX_EIO && !c->in_tx && pg_reconnect(pc)) {
+		PQclear(s->res);
+		s->res = NULL;
+		e = pg_run(pc, q, sql, vals, nargs, &s->res);
+	}
+	if (e) {
+		if (e == ZX_EIO)
+			c->broken = true;
+		PQclear(s->res);
+		free(s);
+		return e;
+	}
+	const char *ct = PQcmdTuples(s->res);
+	s->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+	char table[48];
+	if (s->changes > 0 && insert_table(sql, table, sizeof(table)) && has_identity(pc, table)) {
+		/* zx_last_insert_id(): the identity value this session generated last. */
+		PGresult *r = PQexec(pc->pg, "SELECT lastval()");
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			pc->last_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+	}
+	*out = s;
+	return ZX_OK;
+}
+
+static zx_err pg_stmt_next(zx_stmt *s, bool *row)
+{
+	*row = s->row < PQntuples(s->res);
+	if (*row)
+		s->cur = s->row++;
+	return ZX_OK;
+}
+
+static void pg_stmt_done(zx_stmt *s)
+{
+	PQclear(s->res);
+	free(s);
+}
+
+static int pg_ncols(zx_stmt *s)
+{
+	return PQnfields(s->res);
+}
+
+static bool pg_col_null(zx_stmt *s, int i)
+{
+	return s->cur < 0 || PQgetisnull(s->res, s->cur, i);
+}
+
+static int64_t pg_col_int(zx_stmt *s, int i)
+{
+	return pg_col_null(s, i) ? 0 : strtoll(PQgetvalue(s->res, s->cur, i), NULL, 10);
+}
+
+static double pg_col_real(zx_stmt *s, int i)
+{
+	return pg_col_null(s, i) ? 0 : strtod(PQgetvalue(s->res, s->cur, i), NULL);
+}
+
+static const char *pg_col_text(zx_stmt *s, int i)
+{
+	return pg_col_null(s, i) ? "" : PQgetvalue(s->res, s->cur, i);
+}
+
+static const char *pg_col_name(zx_stmt *s, int i)
+{
+	return PQfname(s->res, i);
+}
+
+static int64_t pg_changes(zx_stmt *s)
+{
+	return s->changes;
+}
+
+static int64_t pg_last_insert_id(zx_conn *c)
+{
+	return ((pg_conn *)c)->last_id;
+}
+
+static zx_err pg_integrity(zx_conn *c, zx_errinfo *ei)
+{
+	/* PostgreSQL enforces constraints itself; check the server answers and the schema is there. */
+	pg_conn *pc = (pg_conn *)c;
+	PGresult *r = PQexec(pc->pg, "SELECT count(*) FROM zx_schema");
+	zx_err e = map_result(pc->pg, r, "integrity");
+	PQclear(r);
+	return e ? zx_fail(ei, e, "integrity_failed", NULL, 0, "PostgreSQL 数据库检查失败") : ZX_OK;
+}
+
+static zx_err pg_backup(zx_store *st, const char *dest, zx_errinfo *ei)
+{
+	(void)st;
+	(void)dest;
+	return zx_fail(
+	    ei, ZX_EINVAL, "backup_unsupported", "--db", 0,
+	    "PostgreSQL 数据库请用 pg_dump 备份（见 docs/deploy.md），zhenxing backup 只用于 SQLite");
+}
+
+const zx_store_ops zx_pg_ops = {
+    .conn_open = pg_conn_open,
+    .conn_close = pg_conn_close,
+    .exec_raw = pg_exec_raw,
+    .query_open = pg_query_open,
+    .stmt_next = pg_stmt_next,
+    .stmt_done = pg_stmt_done,
+    .stmt_ncols = pg_ncols,
+    .col_null = pg_col_null,
+    .col_int = pg_col_int,
+    .col_real = pg_col_real,
+    .col_text = pg_col_text,
+    .col_name = pg_col_name,
+    .changes = pg_changes,
+    .last_insert_id = pg_last_insert_id,
+    .integrity = pg_integrity,
+    .backup = pg_backup,
+    .migrations = zx_migrations_pg,
+    .migration_count = &zx_migrations_pg_count,
+};
