@@ -82,10 +82,15 @@ static void me_get(api_call *c)
 static void roles_get(api_call *c)
 {
 	json_t *items = json_array();
-	for (int r = 1; r < ZX_ROLE__COUNT; r++)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:b}", "role", zx_role_key((zx_role)r),
-		                                       "name", zx_role_name((zx_role)r), "personal_data",
-		                                       zx_role_sees_personal_data((zx_role)r)));
+	for (int r = 1; r < ZX_ROLE__COUNT; r++) {
+		int lo, hi;
+		zx_role_levels((zx_role)r, &lo, &hi);
+		json_array_append_new(items,
+		                      json_pack("{s:s,s:s,s:b,s:i,s:i}", "role", zx_role_key((zx_role)r),
+		                                "name", zx_role_name((zx_role)r), "personal_data",
+		                                zx_role_sees_personal_data((zx_role)r), "min_level", lo,
+		                                "max_level", hi));
+	}
 	api_json(c, 200, json_pack("{s:o}", "items", items));
 }
 

@@ -73,6 +73,12 @@ bool zx_role_may_unmask(zx_role r)
 	return def(r)->unmask;
 }
 
+void zx_role_levels(zx_role r, int *min_level, int *max_level)
+{
+	*min_level = def(r)->min_level;
+	*max_level = def(r)->max_level;
+}
+
 bool zx_role_fits_level(zx_role r, int level)
 {
 	return r != ZX_ROLE_NONE && level >= def(r)->min_level && level <= def(r)->max_level;

@@ -47,6 +47,8 @@ bool zx_role_reads_audit(zx_role r);
 bool zx_role_may_unmask(zx_role r);
 /* Lowest area level (3 县, 4 乡镇, 5 村) a role may be bound to, and the highest. */
 bool zx_role_fits_level(zx_role r, int level);
+/* The range of area levels a role may be bound to (3 县 … 5 村). */
+void zx_role_levels(zx_role r, int *min_level, int *max_level);
 
 /* The operator at the command line: whole database, all rights of a county admin. */
 void zx_actor_cli(zx_actor *a);
