@@ -424,14 +424,14 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 	snprintf(anon.client_ip, sizeof(anon.client_ip), "%s", client_ip ? client_ip : "");
 	if (!username || !password || !*username || !*password || strlen(username) > ZX_USERNAME_MAX ||
 	    strlen(password) > ZX_PASSWORD_MAX)
-		return login_refused(c, &anon, "fail", "malformed", ZX_EAUTH, "bad_credentials",
+		return login_refused(c, &anon, "fail", "请求不完整", ZX_EAUTH, "bad_credentials",
 		                     MSG_BAD_CREDENTIALS, ei);
 	user_row r;
 	zx_err e = load_by_name(c, username, &r);
 	if (e == ZX_ENOTFOUND) {
 		pthread_once(&dummy_once, dummy_hash_init);
 		zx_password_verify(dummy_hash, password);
-		return login_refused(c, &anon, "fail", "unknown user", ZX_EAUTH, "bad_credentials",
+		return login_refused(c, &anon, "fail", "用户名不存在", ZX_EAUTH, "bad_credentials",
 		                     MSG_BAD_CREDENTIALS, ei);
 	}
 	if (e)
@@ -443,8 +443,7 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 		char msg[160];
 		long mins = (long)((r.u.locked_until - now + 59) / 60);
 		snprintf(msg, sizeof(msg), "密码错误次数过多，账号已锁定，请 %ld 分钟后再试", mins);
-		return login_refused(c, &who, "locked", "account locked", ZX_ELOCKED, "account_locked", msg,
-		                     ei);
+		return login_refused(c, &who, "locked", "账号锁定中", ZX_ELOCKED, "account_locked", msg, ei);
 	}
 	bool ok = zx_password_verify(r.pw_hash, password) == ZX_OK;
 	e = zx_tx_begin_write(c);
@@ -465,9 +464,9 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 		e = zx_exec(c, NULL, ZXQ_user_login_failed,
 		            ZX_ARGS(ZX_INT(r.u.id), ZX_INT(failed), ZX_INT(until)), NULL);
 		if (!e)
-			e = zx_audit_write(c, &who, "login", "session", "fail", "wrong password");
+			e = zx_audit_write(c, &who, "login", "session", "fail", "密码错误");
 		if (!e && lock)
-			e = zx_audit_write(c, &who, "account.lock", "user", "ok", "5 consecutive failures");
+			e = zx_audit_write(c, &who, "account.lock", "user", "ok", "连续5次密码错误");
 		if (!e)
 			e = zx_tx_commit(c);
 		if (e)
@@ -479,7 +478,7 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 		return zx_fail(ei, ZX_EAUTH, "bad_credentials", NULL, 0, "%s", MSG_BAD_CREDENTIALS);
 	}
 	if (fresh.u.disabled) {
-		e = zx_audit_write(c, &who, "login", "session", "fail", "account disabled");
+		e = zx_audit_write(c, &who, "login", "session", "fail", "账号已停用");
 		if (!e)
 			e = zx_tx_commit(c);
 		if (e)
