@@ -5,6 +5,7 @@
 #include "domain/area/area.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/area/division.h"
@@ -81,15 +82,25 @@ static int prefix_len_of_level(int level)
 zx_err zx_area_children(zx_conn *c, const zx_actor *a, const zx_area *parent, zx_area_fn fn, void *ctx)
 {
 	(void)a;
-	enum { MAX_CHILDREN = 2048 };
-	static _Thread_local zx_area kids[MAX_CHILDREN];
-	int n = 0;
+	enum { MAX_CHILDREN = 4096 }; /* the largest towns have a few hundred villages */
+	zx_area *kids = NULL;
+	int n = 0, cap = 0;
 	zx_stmt *s;
 	zx_err e = zx_query_open(c, NULL, ZXQ_area_children, ZX_ARGS(ZX_TEXT(parent->code)), &s);
 	if (e)
 		return e;
 	bool row;
 	while (!(e = zx_stmt_next(s, &row)) && row && n < MAX_CHILDREN) {
+		if (n == cap) {
+			int ncap = cap ? cap * 2 : 64;
+			zx_area *nk = realloc(kids, (size_t)ncap * sizeof(*nk));
+			if (!nk) {
+				e = ZX_ENOMEM;
+				break;
+			}
+			kids = nk;
+			cap = ncap;
+		}
 		zx_area *k = &kids[n++];
 		memset(k, 0, sizeof(*k));
 		snprintf(k->code, sizeof(k->code), "%s", zx_col_text(s, 0));
@@ -99,20 +110,23 @@ zx_err zx_area_children(zx_conn *c, const zx_actor *a, const zx_area *parent, zx
 	}
 	zx_stmt_done(s);
 	if (e || n == 0)
-		return e;
+		goto out;
 	/* One grouped scan over the parent's range gives every child's counts. */
 	zx_scope ps;
 	zx_scope_of_area(parent->code, &ps);
 	int plen = prefix_len_of_level(kids[0].level);
 	e = zx_query_open(c, &ps, ZXQ_household_counts_by_prefix, ZX_ARGS(ZX_INT(plen)), &s);
 	if (e)
-		return e;
+		goto out;
+	int hint = 0; /* both lists are in code order: walk them together */
 	while (!(e = zx_stmt_next(s, &row)) && row) {
 		const char *p = zx_col_text(s, 0);
-		for (int i = 0; i < n; i++) {
+		for (int k = 0; k < n; k++) {
+			int i = (hint + k) % n;
 			if (strncmp(kids[i].code, p, (size_t)plen) == 0) {
 				kids[i].households = zx_col_int(s, 1);
 				kids[i].persons = zx_col_int(s, 2);
+				hint = i + 1;
 				break;
 			}
 		}
@@ -121,6 +135,8 @@ zx_err zx_area_children(zx_conn *c, const zx_actor *a, const zx_area *parent, zx
 	for (int i = 0; !e && i < n; i++)
 		if (!fn(ctx, &kids[i]))
 			break;
+out:
+	free(kids);
 	return e;
 }
 
