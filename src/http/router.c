@@ -24,6 +24,14 @@ struct zx_router {
 	int n, cap;
 };
 
+/* Frees the segments of a route that was not added. */
+static void route_release(route *rt)
+{
+	for (int k = 0; k < rt->nseg; k++)
+		free(rt->seg[k]);
+	memset(rt, 0, sizeof(*rt));
+}
+
 zx_router *zx_router_new(void)
 {
 	return calloc(1, sizeof(zx_router));
@@ -101,12 +109,16 @@ zx_err zx_router_add(zx_router *r, const char *method, const char *pattern, void
 		} else {
 			rt->seg[i] = strdup(seg[i]);
 		}
-		if (!rt->seg[i])
-			return ZX_ENOMEM;
 		rt->nseg = i + 1;
+		if (!rt->seg[i]) {
+			route_release(rt);
+			return ZX_ENOMEM;
+		}
 	}
-	if (nparams > ZX_ROUTE_MAX_PARAMS)
+	if (nparams > ZX_ROUTE_MAX_PARAMS) {
+		route_release(rt);
 		return ZX_EINVAL;
+	}
 	r->n++;
 	return ZX_OK;
 }
@@ -118,11 +130,19 @@ static int route_score(const route *rt, char **seg, int nseg)
 		return -1;
 	int score = 0;
 	for (int i = 0; i < rt->nseg; i++) {
+		if (rt->rest && i == rt->nseg - 1) {
+			/* The rest is delivered whole or not at all (a cut path names another
+			 * file), and never starts with '/' (it would read as an absolute path). */
+			size_t len = 0;
+			for (int k = i; k < nseg; k++)
+				len += strlen(seg[k]) + (k > i);
+			if (seg[i][0] == '\0' || len >= ZX_ROUTE_MAX_PARAM_LEN)
+				return -1;
+			continue;
+		}
 		if (rt->is_param[i]) {
-			if (!rt->rest || i < rt->nseg - 1) {
-				if (seg[i][0] == '\0' || strlen(seg[i]) >= ZX_ROUTE_MAX_PARAM_LEN)
-					return -1;
-			}
+			if (seg[i][0] == '\0' || strlen(seg[i]) >= ZX_ROUTE_MAX_PARAM_LEN)
+				return -1;
 			continue;
 		}
 		if (strcmp(rt->seg[i], seg[i]) != 0)
@@ -140,7 +160,6 @@ zx_route_result zx_router_match(const zx_router *r, const char *method, const ch
 	if (len >= sizeof(buf) || path[0] != '/')
 		return ZX_ROUTE_NOT_FOUND;
 	memcpy(buf, path, len + 1);
-	/* Keep the unsplit rest for "*" routes. */
 	char *seg[64];
 	int nseg = split_path(buf, seg, 64);
 	if (nseg < 0)
@@ -170,14 +189,15 @@ zx_route_result zx_router_match(const zx_router *r, const char *method, const ch
 		int k = m->nparams++;
 		m->names[k] = best->seg[i];
 		if (best->rest && i == best->nseg - 1) {
-			/* Re-join the remaining segments of the original path. */
-			const char *p = path + 1;
-			for (int s = 0; s < i; s++)
-				p = strchr(p, '/') + 1;
-			size_t rl = strlen(p);
-			if (rl >= ZX_ROUTE_MAX_PARAM_LEN)
-				rl = ZX_ROUTE_MAX_PARAM_LEN - 1;
-			memcpy(m->values[k], p, rl);
+			/* Re-join the remaining segments; route_score() checked that they fit. */
+			size_t rl = 0;
+			for (int s = i; s < nseg; s++) {
+				size_t sl = strlen(seg[s]);
+				if (s > i)
+					m->values[k][rl++] = '/';
+				memcpy(m->values[k] + rl, seg[s], sl);
+				rl += sl;
+			}
 			m->values[k][rl] = '\0';
 		} else {
 			size_t sl = strlen(seg[i]);
