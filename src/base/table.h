@@ -8,12 +8,16 @@
  *
  * Invariants of every zx_row handed to fn:
  *   - cells[i] is UTF-8 (validated), NUL-terminated, trimmed of surrounding white
- *     space (ASCII, U+00A0, U+3000), lens[i] == strlen(cells[i]) <= max_cell;
+ *     space (ASCII, U+00A0, U+3000, U+FEFF), lens[i] == strlen(cells[i]) <= max_cell;
  *   - ncells <= max_cells_per_row; cells past ncells are empty (use zx_row_cell());
  *   - at least one cell is non-empty: blank rows are skipped, but numbering is kept;
  *   - rowno is the row number the user sees (Excel's row number, or the CSV record
  *     number counting blank lines; the first line/row of the file is 1);
  *   - the pointers are valid only during the call: copy what you keep.
+ *
+ * Because rows stream, a file can fail (bad bytes, a cap, a damaged zip) after some
+ * rows were delivered: callers treat any error as "the whole file failed" (imports
+ * run in one transaction and roll back).
  */
 #ifndef ZX_TABLE_H
 #define ZX_TABLE_H

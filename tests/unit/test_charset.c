@@ -129,11 +129,12 @@ static void test_decoder_gb18030_one_byte_at_a_time_equals_whole_conversion(void
 	/* Long enough to force the decision after many single-byte feeds. */
 	zx_buf in = ZX_BUF_INIT(1 << 20);
 	zx_buf want = ZX_BUF_INIT(1 << 20);
+	/* Includes a four-byte GB18030 sequence (U+20000) and the euro sign. */
 	for (int i = 0; i < 800; i++) {
 		zx_buf_adds(&in, GB_NAME);
-		zx_buf_adds(&in, "\r\n");
+		zx_buf_adds(&in, "\x95\x32\x82\x36\xa2\xe3\r\n");
 		zx_buf_adds(&want, U8_NAME);
-		zx_buf_adds(&want, "\r\n");
+		zx_buf_adds(&want, "𠀀€\r\n");
 	}
 	assert_int_equal(feed_in_pieces(d, in.data, in.len, 1, &out, NULL), ZX_OK);
 	assert_int_equal(zx_decoder_charset(d), ZX_CHARSET_GB18030);
