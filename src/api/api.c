@@ -250,7 +250,11 @@ static void dispatch(zx_req *req, zx_resp *resp, void *ctx)
 			goto out;
 		}
 		c->actor = &c->sess.actor;
-		req->user = &c->sess.actor;
+		/* A copy that outlives this frame: the on_done hook logs the user id. */
+		zx_actor *who = zx_arena_alloc(req->arena, sizeof(*who));
+		if (who)
+			*who = c->sess.actor;
+		req->user = who;
 		if (!is_safe_method(req->method)) {
 			const char *tok = zx_req_header(req, "X-CSRF-Token");
 			if (!tok || strlen(tok) != strlen(c->sess.csrf) ||
@@ -261,6 +265,11 @@ static void dispatch(zx_req *req, zx_resp *resp, void *ctx)
 				              "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试");
 				goto out;
 			}
+		}
+		if (c->sess.must_change_password && !(flags & API_PWCHANGE)) {
+			api_error_msg(c, ZX_EFORBIDDEN, "password_change_required", NULL,
+			              "请先修改初始密码或已过期的密码，然后再继续操作");
+			goto out;
 		}
 		if ((flags & API_PERSONAL) && !zx_role_sees_personal_data(c->actor->role)) {
 			api_error_msg(c, ZX_EFORBIDDEN, "forbidden", NULL, "%s无权查看个人信息",
@@ -280,7 +289,8 @@ out:
 
 zx_err zx_api_register(zx_router *r, zx_app *app)
 {
-	const api_route *tables[] = {api_session_routes, api_area_routes, api_user_routes, api_audit_routes};
+	const api_route *tables[] = {api_session_routes, api_area_routes,     api_user_routes,
+	                             api_audit_routes,   api_security_routes, api_ops_routes};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		for (const api_route *t = tables[i]; t->method; t++)

@@ -17,6 +17,7 @@ enum {
 	API_JSON = 1 << 1,     /* body must be a JSON object (parsed into call->body) */
 	API_UPLOAD = 1 << 2,   /* body streamed to a temp file */
 	API_PERSONAL = 1 << 3, /* returns personal data: not for the 等保 roles */
+	API_PWCHANGE = 1 << 4, /* allowed while the password must be changed first */
 };
 
 typedef struct api_call {
@@ -43,6 +44,8 @@ extern const api_route api_session_routes[];
 extern const api_route api_area_routes[];
 extern const api_route api_user_routes[];
 extern const api_route api_audit_routes[];
+extern const api_route api_security_routes[];
+extern const api_route api_ops_routes[];
 
 /* Replies. api_json takes ownership of obj. */
 void api_json(api_call *c, int status, json_t *obj);
@@ -62,6 +65,9 @@ bool api_query_str(api_call *c, const char *key, size_t max, const char **out);
 
 /* Parses a request body that must be one JSON object (no duplicate keys). */
 zx_err api_parse_json_object(const char *data, size_t len, json_t **out, zx_errinfo *ei);
+
+/* ops.c: counts a refused login for /metrics. */
+void api_ops_login_failed(void);
 
 /* Formats a unix timestamp as JSON integer or null when 0. */
 json_t *api_time(int64_t t);

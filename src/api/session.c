@@ -11,12 +11,13 @@ json_t *api_user_json(const zx_user *u);
 
 json_t *api_user_json(const zx_user *u)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:o,s:s}", "id", (json_int_t)u->id,
-	                 "username", u->username, "display_name", u->display_name, "role",
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:o,s:s,s:b,s:b}", "id",
+	                 (json_int_t)u->id, "username", u->username, "display_name", u->display_name, "role",
 	                 zx_role_key(u->role), "role_name", zx_role_name(u->role), "area_code", u->area_code,
 	                 "area_name", u->area_name, "area_level", u->area_level, "disabled", u->disabled,
 	                 "locked", u->locked_until > zx_now(), "must_change_password", u->must_change,
-	                 "last_login_at", api_time(u->last_login_at), "last_login_ip", u->last_login_ip);
+	                 "last_login_at", api_time(u->last_login_at), "last_login_ip", u->last_login_ip,
+	                 "password_expired", u->password_expired, "totp_enabled", u->totp_enabled);
 }
 
 static void set_cookie(api_call *c, const char *token, bool clear)
@@ -33,15 +34,18 @@ static void set_cookie(api_call *c, const char *token, bool clear)
 
 static void session_create(api_call *c)
 {
-	const char *username, *password;
-	if (!api_body_str(c, "username", 64, true, &username) ||
-	    !api_body_str(c, "password", 256, true, &password))
+	zx_login in = {.client_ip = c->req->client_ip, .keys = &c->app->keys};
+	if (!api_body_str(c, "username", 64, true, &in.username) ||
+	    !api_body_str(c, "password", 256, true, &in.password) ||
+	    !api_body_str(c, "totp", 16, false, &in.totp))
 		return;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
 	zx_session s;
-	zx_err e = zx_auth_login(c->conn, username, password, c->req->client_ip, &s, &ei);
+	zx_err e = zx_auth_login(c->conn, &in, &s, &ei);
 	if (e) {
+		if ((e == ZX_EAUTH || e == ZX_ELOCKED) && strcmp(ei.code, "totp_required") != 0)
+			api_ops_login_failed();
 		api_error(c, e, &ei);
 		return;
 	}
@@ -101,8 +105,8 @@ static void healthz(api_call *c)
 
 const api_route api_session_routes[] = {
     {"POST", "/api/v1/session", session_create, API_PUBLIC | API_JSON},
-    {"DELETE", "/api/v1/session", session_delete, 0},
-    {"GET", "/api/v1/me", me_get, 0},
+    {"DELETE", "/api/v1/session", session_delete, API_PWCHANGE},
+    {"GET", "/api/v1/me", me_get, API_PWCHANGE},
     {"GET", "/api/v1/roles", roles_get, 0},
     {"GET", "/healthz", healthz, API_PUBLIC},
     {NULL, NULL, NULL, 0},

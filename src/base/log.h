@@ -11,6 +11,8 @@ void zx_log(zx_log_level level, const char *fmt, ...) __attribute__((format(prin
 void zx_log_set_level(zx_log_level min);
 /* Writes to this file descriptor (default 2, stderr). */
 void zx_log_set_fd(int fd);
+/* One JSON object per line ({"time","level","msg"}) instead of text (log_format = json). */
+void zx_log_set_json(int on);
 
 #define zx_debug(...) zx_log(ZX_LOG_DEBUG, __VA_ARGS__)
 #define zx_info(...) zx_log(ZX_LOG_INFO, __VA_ARGS__)

@@ -80,12 +80,21 @@ typedef struct zx_server_opts {
 	void (*limits_for)(const zx_route_match *m, const char *method, zx_route_limits *out);
 	/* Called once per finished request (logging/metrics). */
 	void (*on_done)(zx_req *req, int status, int64_t duration_us);
+	/* Behind a reverse proxy on loopback: the client address is the last entry of
+	 * X-Forwarded-For (the one the proxy appended). */
+	bool trust_proxy;
 } zx_server_opts;
 
 zx_err zx_server_start(const zx_server_opts *o, zx_server **out, zx_errinfo *ei);
 /* The bound port (useful with port 0). */
 int zx_server_port(const zx_server *s);
-/* Stops accepting, waits for in-flight requests, frees. */
+/* Graceful shutdown, first half: stops accepting (the listening socket is closed, so
+ * new connections are refused) and waits up to timeout_ms for requests in flight to
+ * finish. Returns how many were still running when it gave up (0 = drained). */
+int zx_server_drain(zx_server *s, int timeout_ms);
+/* Requests currently in flight. */
+int zx_server_inflight(const zx_server *s);
+/* Stops (cutting whatever is still running), frees. */
 void zx_server_stop(zx_server *s);
 
 #endif

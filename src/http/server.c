@@ -29,6 +29,8 @@ struct zx_server {
 	zx_server_opts o;
 	int port;
 	char upload_dir[512];
+	_Atomic int inflight; /* req_states alive: from the first header callback to completion */
+	bool quiesced;
 };
 
 typedef struct req_state {
@@ -126,6 +128,7 @@ static void state_free(req_state *rs)
 		unlink(rs->upload_path);
 	if (rs->resp.fd >= 0)
 		close(rs->resp.fd);
+	atomic_fetch_sub(&rs->srv->inflight, 1);
 	zx_buf_release(&rs->req.body);
 	zx_buf_release(&rs->resp.body);
 	zx_arena_free(rs->req.arena);
@@ -159,6 +162,30 @@ static void fill_client_ip(struct MHD_Connection *c, char *out, size_t cap)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
 }
 
+/* The proxy appends the address it saw to X-Forwarded-For: trust only that last entry,
+ * and only when the peer itself is loopback (the proxy on this machine). */
+static void forwarded_ip(struct MHD_Connection *c, char *ip, size_t cap)
+{
+	if (strcmp(ip, "127.0.0.1") != 0 && strcmp(ip, "::1") != 0)
+		return;
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	char cand[64];
+	size_t n = strcspn(last, " ");
+	if (n == 0 || n >= sizeof(cand))
+		return;
+	memcpy(cand, last, n);
+	cand[n] = '\0';
+	unsigned char tmp[16];
+	if (inet_pton(AF_INET, cand, tmp) == 1 || inet_pton(AF_INET6, cand, tmp) == 1)
+		snprintf(ip, cap, "%s", cand);
+}
+
 static req_state *state_new(zx_server *srv, struct MHD_Connection *conn, const char *url, const char *method)
 {
 	req_state *rs = calloc(1, sizeof(*rs));
@@ -170,6 +197,7 @@ static req_state *state_new(zx_server *srv, struct MHD_Connection *conn, const c
 		return NULL;
 	}
 	rs->srv = srv;
+	atomic_fetch_add(&srv->inflight, 1);
 	rs->conn = conn;
 	rs->upload_fd = -1;
 	rs->resp.fd = -1;
@@ -179,6 +207,8 @@ static req_state *state_new(zx_server *srv, struct MHD_Connection *conn, const c
 	rs->req.started_us = now_us();
 	make_request_id(rs->req.request_id);
 	fill_client_ip(conn, rs->req.client_ip, sizeof(rs->req.client_ip));
+	if (srv->o.trust_proxy)
+		forwarded_ip(conn, rs->req.client_ip, sizeof(rs->req.client_ip));
 	rs->limits = srv->o.default_limits;
 	rs->route = zx_router_match(srv->o.router, method, url, &rs->req.match);
 	if (rs->route == ZX_ROUTE_FOUND && srv->o.limits_for)
@@ -389,7 +419,8 @@ zx_err zx_server_start(const zx_server_opts *o, zx_server **out, zx_errinfo *ei)
 		return ZX_ENOMEM;
 	s->o = *o;
 	snprintf(s->upload_dir, sizeof(s->upload_dir), "%s", o->upload_dir ? o->upload_dir : "/tmp");
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* ITC lets MHD_quiesce_daemon() wake the pool threads for a graceful drain. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (((struct sockaddr *)&ss)->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
@@ -413,6 +444,31 @@ zx_err zx_server_start(const zx_server_opts *o, zx_server **out, zx_errinfo *ei)
 int zx_server_port(const zx_server *s)
 {
 	return s->port;
+}
+
+int zx_server_inflight(const zx_server *s)
+{
+	return s ? atomic_load(&((zx_server *)s)->inflight) : 0;
+}
+
+int zx_server_drain(zx_server *s, int timeout_ms)
+{
+	if (!s)
+		return 0;
+	if (!s->quiesced) {
+		MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd); /* pending connects now fail at once instead of waiting in the backlog */
+		else
+			zx_warn("http: could not stop accepting connections before the drain");
+		s->quiesced = true;
+	}
+	int64_t deadline = now_us() + (int64_t)timeout_ms * 1000;
+	while (atomic_load(&s->inflight) > 0 && now_us() < deadline) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return atomic_load(&s->inflight);
 }
 
 void zx_server_stop(zx_server *s)

@@ -16,6 +16,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "domain/auth/audit.h"
+#include "domain/auth/security.h"
 
 #define SESSION_TOUCH_SECONDS 60
 
@@ -105,7 +106,7 @@ static bool username_ok(const char *s)
 }
 
 /* 等保 password policy: length >= 10, three of four character classes, not the user name. */
-static zx_err password_ok(const char *pw, const char *username, zx_errinfo *ei)
+zx_err zx_password_policy_check(const char *pw, const char *username, zx_errinfo *ei)
 {
 	size_t n = strlen(pw);
 	if (n < 10 || n > ZX_PASSWORD_MAX)
@@ -216,7 +217,7 @@ zx_err zx_user_create(zx_conn *c, const zx_actor *by, const zx_user_input *in, i
 			return e;
 		snprintf(generated, gen_cap, "%s", pwbuf);
 		pw = pwbuf;
-	} else if ((e = password_ok(pw, in->username, ei)) != ZX_OK) {
+	} else if ((e = zx_password_policy_check(pw, in->username, ei)) != ZX_OK) {
 		return e;
 	}
 	char hash[128];
@@ -414,9 +415,9 @@ static zx_err login_refused(zx_conn *c, const zx_actor *who, const char *result,
 	return zx_fail(ei, err, code, NULL, 0, "%s", msg);
 }
 
-zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, const char *client_ip,
-                     zx_session *out, zx_errinfo *ei)
+zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo *ei)
 {
+	const char *username = in->username, *password = in->password, *client_ip = in->client_ip;
 	memset(out, 0, sizeof(*out));
 	zx_actor anon;
 	memset(&anon, 0, sizeof(anon));
@@ -453,6 +454,21 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 	e = load_by_name(c, username, &fresh);
 	if (e)
 		goto fail;
+	/* Second factor, only once the password is right (so a code alone reveals nothing). */
+	bool totp_given = in->totp && *in->totp, totp_wrong = false;
+	if (ok) {
+		bool required = false;
+		e = zx_totp_login_check(c, in->keys, r.u.id, totp_given ? in->totp : NULL, &required);
+		if (e == ZX_EAUTH && !totp_given) {
+			zx_tx_rollback(c);
+			return zx_fail(ei, ZX_EAUTH, "totp_required", "动态验证码", 0,
+			               "请输入手机验证器上的 6 位动态验证码");
+		}
+		if (e == ZX_EAUTH)
+			ok = false, totp_wrong = true, e = ZX_OK;
+		if (e)
+			goto fail;
+	}
 	if (!ok) {
 		int failed = fresh.failed_count + 1;
 		int64_t until = 0;
@@ -464,7 +480,8 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 		e = zx_exec(c, NULL, ZXQ_user_login_failed,
 		            ZX_ARGS(ZX_INT(r.u.id), ZX_INT(failed), ZX_INT(until)), NULL);
 		if (!e)
-			e = zx_audit_write(c, &who, "login", "session", "fail", "密码错误");
+			e = zx_audit_write(c, &who, "login", "session", "fail",
+			                   totp_wrong ? "动态验证码错误" : "密码错误");
 		if (!e && lock)
 			e = zx_audit_write(c, &who, "account.lock", "user", "ok", "连续5次密码错误");
 		if (!e)
@@ -475,6 +492,9 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 			return zx_fail(ei, ZX_ELOCKED, "account_locked", NULL, 0,
 			               "密码连续错误 %d 次，账号已锁定 %d 分钟", ZX_LOCK_AFTER_FAILURES,
 			               ZX_LOCK_SECONDS / 60);
+		if (totp_wrong)
+			return zx_fail(ei, ZX_EAUTH, "totp_invalid", "动态验证码", 0,
+			               "动态验证码错误或已使用，请等待下一个验证码");
 		return zx_fail(ei, ZX_EAUTH, "bad_credentials", NULL, 0, "%s", MSG_BAD_CREDENTIALS);
 	}
 	if (fresh.u.disabled) {
@@ -506,6 +526,10 @@ zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, con
 	if (e)
 		goto fail;
 	out->actor = who;
+	bool expired = false, totp_on = false;
+	zx_user_security(c, r.u.id, &expired, &totp_on);
+	out->must_change_password =
+	    zx_auth_policy_get().force_password_change && (fresh.u.must_change || expired);
 	out->prev_login_at = fresh.u.last_login_at;
 	snprintf(out->prev_login_ip, sizeof(out->prev_login_ip), "%s", fresh.u.last_login_ip);
 	return ZX_OK;
@@ -530,8 +554,8 @@ zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_
 	e = zx_stmt_next(s, &row);
 	if (!e && !row)
 		e = ZX_EAUTH;
-	int64_t last_seen = 0;
-	bool disabled = false;
+	int64_t last_seen = 0, pw_changed_at = 0, created_at = 0;
+	bool disabled = false, must_change = false;
 	if (!e) {
 		zx_user u;
 		memset(&u, 0, sizeof(u));
@@ -543,13 +567,19 @@ zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_
 		u.role = zx_role_parse(zx_col_text(s, 5));
 		snprintf(u.area_code, sizeof(u.area_code), "%s", zx_col_text(s, 6));
 		disabled = zx_col_int(s, 7) != 0;
+		must_change = zx_col_int(s, 8) != 0;
+		pw_changed_at = zx_col_int(s, 9);
+		created_at = zx_col_int(s, 10);
 		actor_from_user(&u, client_ip, &out->actor);
 	}
 	zx_stmt_done(s);
 	if (e)
 		return e;
 	int64_t now = zx_now();
-	if (disabled || now - last_seen > ZX_SESSION_IDLE_SECONDS) {
+	zx_auth_policy pol = zx_auth_policy_get();
+	out->must_change_password =
+	    pol.force_password_change && (must_change || zx_password_expired(pw_changed_at, created_at, now));
+	if (disabled || now - last_seen > pol.session_idle_seconds) {
 		zx_exec(c, NULL, ZXQ_session_delete, ZX_ARGS(ZX_TEXT(hash)), NULL);
 		memset(out, 0, sizeof(*out));
 		return ZX_EAUTH;
@@ -582,6 +612,11 @@ zx_err zx_auth_me(zx_conn *c, const zx_actor *a, zx_user *out)
 	user_row r;
 	zx_err e = load_by_name(c, a->username, &r);
 	if (!e)
+		e = zx_user_security(c, r.u.id, &r.u.password_expired, &r.u.totp_enabled);
+	if (!e) {
+		r.u.must_change =
+		    zx_auth_policy_get().force_password_change && (r.u.must_change || r.u.password_expired);
 		*out = r.u;
+	}
 	return e;
 }

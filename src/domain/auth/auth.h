@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/crypto.h"
 #include "base/error.h"
 #include "domain/auth/actor.h"
 #include "store/store.h"
@@ -39,6 +40,8 @@ typedef struct zx_user {
 	int64_t last_login_at;
 	char last_login_ip[64];
 	int64_t created_at;
+	bool password_expired; /* past password_expiry_days (must_change is then set too) */
+	bool totp_enabled;
 } zx_user;
 
 typedef struct zx_session {
@@ -47,6 +50,9 @@ typedef struct zx_session {
 	zx_actor actor;
 	int64_t prev_login_at; /* the login before this one (shown to the user) */
 	char prev_login_ip[64];
+	/* Generated or expired password under force_password_change: the session may only
+	 * change the password, read /me and log out (security.h). */
+	bool must_change_password;
 } zx_session;
 
 typedef struct zx_user_input {
@@ -81,10 +87,23 @@ typedef bool (*zx_user_fn)(void *ctx, const zx_user *u);
 zx_err zx_user_list(zx_conn *c, const zx_actor *by, const char *q, int64_t limit, int64_t offset,
                     zx_user_fn fn, void *ctx, int64_t *total);
 
+typedef struct zx_login {
+	const char *username;
+	const char *password;
+	const char *totp; /* 6-digit code; needed once the user enrolled a second factor */
+	const char *client_ip;
+	const zx_keys *keys; /* decrypts TOTP secrets */
+} zx_login;
+
 /* Login. On success fills out (token, csrf, actor) and audits; on failure audits and
- * returns ZX_EAUTH (bad credentials) or ZX_ELOCKED, with a Chinese message. */
-zx_err zx_auth_login(zx_conn *c, const char *username, const char *password, const char *client_ip,
-                     zx_session *out, zx_errinfo *ei);
+ * returns ZX_EAUTH (bad credentials; code "totp_required" when the password was right
+ * but the second factor is missing, "totp_invalid" when it is wrong — which counts
+ * towards the lockout) or ZX_ELOCKED, with a Chinese message. */
+zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo *ei);
+
+/* 等保 password policy: 10..ZX_PASSWORD_MAX bytes, three of four character classes
+ * (upper, lower, digit, other), not containing the user name. */
+zx_err zx_password_policy_check(const char *pw, const char *username, zx_errinfo *ei);
 
 /* Resolves a session token: ZX_EAUTH if unknown or idle too long (then deleted). */
 zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_session *out);
