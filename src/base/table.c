@@ -47,6 +47,8 @@ struct zx_rowbuf {
 	size_t *hdr_offs;
 	size_t nhdr;
 	zx_t2s *t2s;
+	unsigned char *t2s_mask; /* per column, from the header; NULL = every column */
+	size_t nmask;
 	zx_buf conv;
 	int stop;
 };
@@ -93,7 +95,7 @@ zx_err zx_rowbuf_new(const zx_table_opts *o, zx_row_fn fn, void *ctx, zx_rowbuf 
 	zx_buf_init(&rb->text, rowmax);
 	zx_buf_init(&rb->hdr, rowmax);
 	zx_buf_init(&rb->conv, rb->o.max_cell * 4 + 16);
-	if (rb->o.normalize_t2s) {
+	if (rb->o.normalize_t2s || rb->o.t2s_columns) {
 		zx_err e = zx_t2s_new(&rb->t2s, ei);
 		if (e) {
 			zx_rowbuf_free(rb);
@@ -116,6 +118,7 @@ void zx_rowbuf_free(zx_rowbuf *rb)
 	free(rb->flags);
 	free(rb->ptrs);
 	free(rb->hdr_offs);
+	free(rb->t2s_mask);
 	zx_t2s_free(rb->t2s);
 	free(rb);
 }
@@ -218,6 +221,15 @@ static zx_err cell_too_long(zx_rowbuf *rb, size_t col, long rowno, size_t n, zx_
 	               "第%ld行 %s 列的内容过长（%zu 字节，上限 %zu 字节）", rowno, label, n, rb->o.max_cell);
 }
 
+/* Whether col gets 繁→简: the header always (so 證件號碼 matches), data cells when
+ * no column list was given or their header is on it. */
+static bool t2s_wanted(const zx_rowbuf *rb, size_t col)
+{
+	if (!rb->have_header || !rb->o.t2s_columns)
+		return true;
+	return col < rb->nmask && rb->t2s_mask[col];
+}
+
 /* Trims, validates and normalises one cell; s and n are updated to the clean text. */
 static zx_err cell_clean(zx_rowbuf *rb, size_t col, const char **s, size_t *n, long rowno, zx_errinfo *ei)
 {
@@ -245,7 +257,7 @@ static zx_err cell_clean(zx_rowbuf *rb, size_t col, const char **s, size_t *n, l
 		    "GB18030",
 		    rowno, label);
 	}
-	if (rb->t2s && !ascii) {
+	if (rb->t2s && !ascii && t2s_wanted(rb, col)) {
 		zx_buf_reset(&rb->conv);
 		if (zx_t2s_convert(rb->t2s, *s, len, &rb->conv))
 			return zx_fail(ei, ZX_EINTERNAL, "t2s_failed", NULL, rowno, "第%ld行繁简转换失败",
@@ -332,6 +344,15 @@ static zx_err rowbuf_keep_header(zx_rowbuf *rb, zx_errinfo *ei)
 	}
 	rb->nhdr = rb->ncells;
 	rb->have_header = true;
+	if (!rb->t2s || !rb->o.t2s_columns)
+		return ZX_OK;
+	if (!(rb->t2s_mask = calloc(rb->ncells ? rb->ncells : 1, 1)))
+		return zx_fail(ei, ZX_ENOMEM, "out_of_memory", NULL, 0, "内存不足");
+	rb->nmask = rb->ncells;
+	for (size_t i = 0; i < rb->ncells; i++)
+		for (const char *const *name = rb->o.t2s_columns; *name; name++)
+			if (strcmp(*name, rb->ptrs[i]) == 0)
+				rb->t2s_mask[i] = 1;
 	return ZX_OK;
 }
 

@@ -39,6 +39,9 @@
 #define MAX_NUMFMT 4096
 #define PATH_LEN 256
 #define EXCEL_DIGITS 15
+/* Shared strings cost 8 bytes of index each: bound what a file of "<si/>" can cost. */
+#define MAX_SST ((size_t)32 << 20)
+#define SST_TOO_LONG ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
 enum { KIND_NONE = 0, KIND_DATE = 1, KIND_DATETIME = 2 };
 
@@ -72,9 +75,9 @@ struct xlsx {
 	size_t nxf, xf_cap;
 	bool in_numfmts, in_cellxfs;
 
-	/* shared strings: NUL-separated in sst; len SIZE_MAX = longer than we keep */
+	/* shared strings, NUL-separated in sst; SST_TOO_LONG marks one we did not keep */
 	zx_buf sst;
-	size_t *sst_off, *sst_len;
+	size_t *sst_off;
 	size_t nsst, sst_cap;
 
 	/* text being collected (<t> of a shared string, <v> or <is><t> of a cell) */
@@ -557,21 +560,20 @@ static void sst_end(xlsx *x, const char *name)
 		x->in_rph--;
 	} else if (strcmp(name, "si") == 0 && x->in_si) {
 		x->in_si = false;
+		if (x->nsst == MAX_SST) {
+			x->err = zip_bomb(x);
+			return halt(x);
+		}
 		if (x->nsst == x->sst_cap) {
 			size_t cap = x->sst_cap ? x->sst_cap * 2 : 1024;
 			size_t *off = realloc(x->sst_off, cap * sizeof *off);
-			if (off)
-				x->sst_off = off;
-			size_t *len = realloc(x->sst_len, cap * sizeof *len);
-			if (len)
-				x->sst_len = len;
-			if (!off || !len)
+			if (!off)
 				return fail_mem(x);
+			x->sst_off = off;
 			x->sst_cap = cap;
 		}
 		size_t n = x->val_overflow || !x->val.len ? 0 : unescape_ooxml(x->val.data, x->val.len);
-		x->sst_off[x->nsst] = x->sst.len;
-		x->sst_len[x->nsst] = x->val_overflow ? SIZE_MAX : n;
+		x->sst_off[x->nsst] = x->sst.len | (x->val_overflow ? SST_TOO_LONG : 0);
 		if (zx_buf_add(&x->sst, x->val.data, n) || zx_buf_add(&x->sst, "", 1)) {
 			x->err = zip_bomb(x);
 			return halt(x);
@@ -804,10 +806,12 @@ static void cell_end(xlsx *x)
 			                 "工作簿已损坏：第%ld行引用了不存在的共享字符串", x->rowno);
 			return;
 		}
-		text = x->sst.data + x->sst_off[idx];
-		n = x->sst_len[idx];
-		if (n == SIZE_MAX)
+		if (x->sst_off[idx] & SST_TOO_LONG)
 			return cell_too_long(x);
+		text = x->sst.data + x->sst_off[idx];
+		/* Strings are NUL-separated: the next offset ends this one. */
+		n = (idx + 1 < x->nsst ? x->sst_off[idx + 1] & ~SST_TOO_LONG : x->sst.len) - x->sst_off[idx] -
+		    1;
 		break;
 	case 'i':
 	case 't':
@@ -927,7 +931,6 @@ out:
 	zx_buf_release(&x->sst);
 	zx_buf_release(&x->val);
 	free(x->sst_off);
-	free(x->sst_len);
 	free(x->xf_fmt);
 	free(x->xf_kind);
 	free(x);

@@ -321,6 +321,16 @@ static void test_traditional_chinese_is_normalised_when_asked(void **state)
 	assert_string_equal(G->cell[1][1], "云南省");
 }
 
+static void test_traditional_chinese_is_normalised_only_in_the_listed_columns(void **state)
+{
+	static const char *const names[] = {"姓名", NULL};
+	zx_table_opts o = {.t2s_columns = names};
+	assert_int_equal(read_str("姓名,備註\n張三豐,雲南省\n", &o, NULL), ZX_OK);
+	assert_string_equal(G->cell[0][1], "备注"); /* the header is always normalised */
+	assert_string_equal(G->cell[1][0], "张三丰");
+	assert_string_equal(G->cell[1][1], "雲南省");
+}
+
 static void test_rows_spanning_chunk_boundaries_are_read_intact(void **state)
 {
 	zx_buf b = ZX_BUF_INIT(1 << 22);
@@ -414,6 +424,7 @@ int main(void)
 	    T(test_stop_flag_ends_reading_early_without_error),
 	    T(test_short_rows_read_as_empty_cells_past_the_end),
 	    T(test_traditional_chinese_is_normalised_when_asked),
+	    T(test_traditional_chinese_is_normalised_only_in_the_listed_columns),
 	    T(test_rows_spanning_chunk_boundaries_are_read_intact),
 	    T(test_empty_input_reads_no_rows),
 	    T(test_old_xls_files_are_refused_with_a_save_as_hint),

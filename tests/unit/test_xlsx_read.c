@@ -556,6 +556,27 @@ static void test_cell_over_the_length_cap_names_row_and_column(void **state)
 	assert_int_equal(ei.row, 2);
 }
 
+static void test_shared_string_too_long_to_keep_fails_only_where_used(void **state)
+{
+	zx_buf sst = ZX_BUF_INIT(1 << 20);
+	zx_buf_adds(&sst, "<sst xmlns=\"" NS_MAIN "\"><si><t>");
+	for (int i = 0; i < 6000; i++)
+		zx_buf_adds(&sst, "长");
+	zx_buf_adds(&sst, "</t></si><si><t>短</t></si><si><t>末</t></si></sst>");
+	write_xlsx(SHEET("<row r=\"1\"><c t=\"s\"><v>1</v></c><c t=\"s\"><v>2</v></c></row>"
+	                 "<row r=\"2\"><c t=\"s\"><v>0</v></c></row>"),
+	           sst.data, NULL, NULL);
+	zx_buf_release(&sst);
+	zx_errinfo ei = {0};
+	zx_table_opts o = {.max_cell = 10};
+	assert_int_equal(read_path(&o, &ei), ZX_ETOOBIG);
+	assert_string_equal(ei.code, "cell_too_long");
+	assert_int_equal(ei.row, 2);
+	assert_int_equal(G->count, 1);
+	assert_string_equal(G->cell[0][0], "短");
+	assert_string_equal(G->cell[0][1], "末");
+}
+
 static void test_stop_flag_ends_reading_early_without_error(void **state)
 {
 	write_xlsx(SHEET("<row r=\"1\"><c><v>1</v></c></row><row r=\"2\"><c><v>2</v></c></row>"
@@ -605,6 +626,7 @@ int main(void)
 	    T(test_shared_string_index_out_of_range_names_the_row),
 	    T(test_non_empty_cell_past_the_column_cap_fails_but_empty_ones_are_ignored),
 	    T(test_cell_over_the_length_cap_names_row_and_column),
+	    T(test_shared_string_too_long_to_keep_fails_only_where_used),
 	    T(test_stop_flag_ends_reading_early_without_error),
 	    T(test_traditional_chinese_in_shared_strings_is_normalised_when_asked),
 	};
