@@ -326,9 +326,11 @@ static zx_err lite_backup(zx_store *stp, const char *dest, zx_errinfo *ei)
 		e = zx_fail(ei, ZX_EDB, "backup_failed", NULL, 0, "备份失败: %s", sqlite3_errmsg(to));
 		goto out;
 	}
+	/* All pages in one step: one read transaction, so writers from other processes
+	 * neither block nor restart the copy, and the copy is exactly one snapshot. */
 	int rc;
 	do {
-		rc = sqlite3_backup_step(b, 256);
+		rc = sqlite3_backup_step(b, -1);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
