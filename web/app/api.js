@@ -71,9 +71,85 @@ export async function request(method, path, { params, body, quiet, noRedirect } 
   throw e;
 }
 
+// POSTs a file as the raw request body (the server streams it to disk).
+export async function upload(path, file, { params, quiet } = {}) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
+  if (store.csrf) headers['X-CSRF-Token'] = store.csrf;
+  let res;
+  try {
+    res = await fetch(BASE + path + query(params), {
+      method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store',
+    });
+  } catch (err) {
+    const e = new ApiError(0, null);
+    if (!quiet) ElMessage.error(e.message);
+    throw e;
+  }
+  let data = null;
+  try { data = JSON.parse(await res.text()); } catch (_) { data = null; }
+  if (res.ok) return data || {};
+  const e = new ApiError(res.status, data);
+  if (res.status === 401) {
+    clearSession();
+    if (location.hash !== '#/login') location.hash = '#/login';
+  }
+  if (!quiet) ElMessage.error({ message: e.message, grouping: true });
+  throw e;
+}
+
+// GETs a file and hands it to the browser as a download; the name comes from
+// Content-Disposition when the server sends one.
+export async function download(path, params, fallbackName) {
+  let res;
+  try {
+    res = await fetch(BASE + path + query(params), { credentials: 'same-origin', cache: 'no-store' });
+  } catch (err) {
+    const e = new ApiError(0, null);
+    ElMessage.error(e.message);
+    throw e;
+  }
+  if (!res.ok) {
+    let data = null;
+    try { data = JSON.parse(await res.text()); } catch (_) { data = null; }
+    const e = new ApiError(res.status, data);
+    if (res.status === 401) {
+      clearSession();
+      if (location.hash !== '#/login') location.hash = '#/login';
+    }
+    ElMessage.error({ message: e.message, grouping: true });
+    throw e;
+  }
+  const blob = await res.blob();
+  saveBlob(blob, fileName(res.headers.get('Content-Disposition')) || fallbackName || 'download');
+}
+
+function fileName(cd) {
+  if (!cd) return '';
+  const star = cd.match(/filename\*\s*=\s*UTF-8''([^;]+)/i);
+  if (star) {
+    try { return decodeURIComponent(star[1].trim()); } catch (_) { /* fall through */ }
+  }
+  const m = cd.match(/filename\s*=\s*"?([^";]+)"?/i);
+  return m ? m[1].trim() : '';
+}
+
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 export const api = {
   get: (path, params, opts) => request('GET', path, { ...opts, params }),
   post: (path, body, opts) => request('POST', path, { ...opts, body: body || {} }),
   put: (path, body, opts) => request('PUT', path, { ...opts, body: body || {} }),
   del: (path, opts) => request('DELETE', path, opts),
+  upload,
+  download,
 };

@@ -2,7 +2,7 @@
 // below 768px), breadcrumb of the current area, and the routed page.
 import { api } from './api.js';
 import { store, clearSession, seesAreaData, selectArea } from './store.js';
-import { visibleNav, isAreaScoped } from './nav.js';
+import { navMenu, navItem, isAreaScoped } from './nav.js';
 import { formatTime } from './util.js';
 import AreaTree from './components/area-tree.js';
 import PasswordChange from './components/password-change.js';
@@ -51,10 +51,18 @@ export default {
     <div class="zx-body">
       <div class="zx-scrim" @click="drawer = false"></div>
       <aside class="zx-aside" data-testid="aside">
-        <el-menu :default-active="path" class="zx-menu" @select="go">
-          <el-menu-item v-for="n in nav" :key="n.path" :index="n.path" :data-testid="'nav-' + n.path.slice(1)">
-            <el-icon><component :is="n.icon" /></el-icon><span>{{ n.title }}</span>
-          </el-menu-item>
+        <el-menu :default-active="activeMenu" :default-openeds="openGroups" class="zx-menu" @select="go">
+          <template v-for="n in nav" :key="n.group || n.path">
+            <el-sub-menu v-if="n.group" :index="'group-' + n.group" :data-testid="'nav-group-' + n.group">
+              <template #title><el-icon><component :is="n.icon" /></el-icon><span>{{ n.title }}</span></template>
+              <el-menu-item v-for="c in n.children" :key="c.path" :index="c.path" :data-testid="'nav-' + c.path.slice(1)">
+                <el-icon><component :is="c.icon" /></el-icon><span>{{ c.title }}</span>
+              </el-menu-item>
+            </el-sub-menu>
+            <el-menu-item v-else :index="n.path" :data-testid="'nav-' + n.path.slice(1)">
+              <el-icon><component :is="n.icon" /></el-icon><span>{{ n.title }}</span>
+            </el-menu-item>
+          </template>
         </el-menu>
         <area-tree v-if="showTree" v-show="areaScoped" @picked="drawer = false"></area-tree>
       </aside>
@@ -84,7 +92,13 @@ export default {
   },
   computed: {
     user() { return store.user; },
-    nav() { return visibleNav(); },
+    nav() { return navMenu(); },
+    // A page reached from a list (e.g. /household/…) lights up that list's entry.
+    activeMenu() {
+      const item = navItem(this.path);
+      return item ? item.menu || item.path : this.path;
+    },
+    openGroups() { return this.nav.filter((n) => n.group).map((n) => 'group-' + n.group); },
     showTree() { return seesAreaData(); },
     areaPath() { return store.areaPath; },
     areaScoped() { return isAreaScoped(this.path); },

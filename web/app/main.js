@@ -1,13 +1,17 @@
 // Entry point: builds the Vue app, restores the session from GET /me and
-// routes on the URL hash (#/login, #/overview, #/users, #/audit).
+// routes on the URL hash (#/login, #/overview, #/users, #/audit, #/households,
+// #/household/<户编号>, #/import).
 import { api } from './api.js';
 import { store, setSession } from './store.js';
-import { navAllowed, defaultRoute } from './nav.js';
+import { navAllowed, navItem, defaultRoute } from './nav.js';
 import AppLayout from './layout.js';
 import LoginPage from './pages/login.js';
 import OverviewPage from './pages/overview.js';
 import UsersPage from './pages/users.js';
 import AuditPage from './pages/audit.js';
+import HouseholdsPage from './pages/households.js';
+import HouseholdPage from './pages/household.js';
+import ImportPage from './pages/import.js';
 
 const { createApp, reactive } = window.Vue;
 
@@ -15,7 +19,16 @@ const PAGES = {
   '/overview': OverviewPage,
   '/users': UsersPage,
   '/audit': AuditPage,
+  '/households': HouseholdsPage,
+  '/household': HouseholdPage,
+  '/import': ImportPage,
 };
+
+// The page of a path: exact, or '/name/<param>' for pages that take one.
+function pageOf(path) {
+  const item = navItem(path);
+  return item ? PAGES[item.path] : null;
+}
 
 const route = reactive({ path: '', ready: false });
 
@@ -33,7 +46,7 @@ function resolve() {
       location.replace('#/login');
       return;
     }
-  } else if (path === '/login' || path === '/' || !PAGES[path] || !navAllowed(path)) {
+  } else if (path === '/login' || path === '/' || !pageOf(path) || !navAllowed(path)) {
     location.replace('#' + defaultRoute());
     return;
   }
@@ -43,7 +56,9 @@ function resolve() {
 
 function titleFor(path) {
   const names = { '/login': '登录', '/overview': '概览', '/users': '用户管理', '/audit': '审计日志' };
-  return (names[path] ? names[path] + ' - ' : '') + '振兴台 · 乡村振兴工作平台';
+  const item = navItem(path);
+  const name = names[path] || (item && item.title);
+  return (name ? name + ' - ' : '') + '振兴台 · 乡村振兴工作平台';
 }
 
 const Root = {
@@ -59,7 +74,7 @@ const Root = {
   },
   computed: {
     page() {
-      return store.user ? PAGES[this.route.path] : null;
+      return store.user ? pageOf(this.route.path) : null;
     },
   },
 };

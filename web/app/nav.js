@@ -1,26 +1,60 @@
 // Navigation: which pages exist, who may see them, where each role lands.
-// Later milestones add 农户台账, 监测帮扶, 台账, 报告 here.
-import { store, canManageUsers, canReadAudit, seesAreaData } from './store.js';
+// Later milestones add 监测帮扶, 台账, 报告 here.
+import { store, canManageUsers, canReadAudit, seesAreaData, canEditRegistry } from './store.js';
 
+// group: the key of a sub-menu in GROUPS. hidden: a page reached from another
+// page, not from the menu; its path matches '/name/<param>' as well, and
+// `menu` names the entry lit while it shows.
 export const NAV = [
   { path: '/overview', title: '概览', icon: 'DataBoard', areaScoped: true, allowed: () => !!store.user },
+  { path: '/households', title: '农户列表', icon: 'List', group: 'registry', areaScoped: true, allowed: seesAreaData },
+  { path: '/household', title: '农户详情', hidden: true, menu: '/households', allowed: seesAreaData },
+  { path: '/import', title: '导入', icon: 'Upload', group: 'registry', allowed: canEditRegistry },
   { path: '/users', title: '用户管理', icon: 'User', allowed: canManageUsers },
   { path: '/audit', title: '审计日志', icon: 'Document', allowed: canReadAudit },
 ];
 
+export const GROUPS = {
+  registry: { title: '农户台账', icon: 'Tickets' },
+};
+
+// The NAV entry of a route path ('/household/5107…' → the '/household' entry).
+export function navItem(path) {
+  return NAV.find((n) => n.path === path) ||
+    NAV.find((n) => n.hidden && path.startsWith(n.path + '/') && path.length > n.path.length + 1);
+}
+
 export function navAllowed(path) {
-  const item = NAV.find((n) => n.path === path);
+  const item = navItem(path);
   return !!item && item.allowed();
 }
 
 // Pages that follow the current area show the area breadcrumb.
 export function isAreaScoped(path) {
-  const item = NAV.find((n) => n.path === path);
+  const item = navItem(path);
   return !!item && !!item.areaScoped;
 }
 
 export function visibleNav() {
-  return NAV.filter((n) => n.allowed());
+  return NAV.filter((n) => !n.hidden && n.allowed());
+}
+
+// The menu: top-level entries and sub-menus ({group, title, icon, children}),
+// in NAV order; a sub-menu sits where its first visible entry is.
+export function navMenu() {
+  const out = [];
+  const groups = {};
+  for (const n of visibleNav()) {
+    if (!n.group) {
+      out.push(n);
+    } else if (groups[n.group]) {
+      groups[n.group].children.push(n);
+    } else {
+      groups[n.group] = { group: n.group, ...GROUPS[n.group], children: [n] };
+      out.push(groups[n.group]);
+    }
+  }
+  return out;
 }
 
 // The first page a role sees after signing in.

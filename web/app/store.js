@@ -48,6 +48,19 @@ export function seesAreaData() {
   return !!store.user && !SECURITY_ROLES.includes(store.user.role);
 }
 
+// Registry: who may import and edit households, who may see an unmasked
+// 证件号码/联系电话 (mirrors the server's role table; the server decides).
+export const REGISTRY_EDIT_ROLES = ['county_admin', 'town_admin', 'village_clerk'];
+export const UNMASK_ROLES = ['county_admin', 'town_admin'];
+
+export function canEditRegistry() {
+  return !!store.user && REGISTRY_EDIT_ROLES.includes(store.user.role);
+}
+
+export function canUnmask() {
+  return !!store.user && UNMASK_ROLES.includes(store.user.role);
+}
+
 // Select an area. path: areas from the root down to (and including) it.
 // fromTree: true when the tree itself made the selection.
 export function selectArea(area, path, fromTree) {
