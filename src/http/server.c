@@ -8,6 +8,7 @@
  * handler that sets no status produces a 500, never an empty 200.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -376,6 +377,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return send_response(rs);
 }
 
+static int hex_value(char ch)
+{
+	return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10;
+}
+
+/* Percent-decoding of paths and query values as MHD's default does, except that "%00"
+ * stays as it is: a decoded NUL would silently cut the C string, so that
+ * "/api/v1/users/1%00x" reached user 1 and a query value lost its tail. */
+static size_t unescape_keep_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	const char *r = s;
+	while (*r) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
+		    (r[1] != '0' || r[2] != '0')) {
+			*w++ = (char)(hex_value(r[1]) << 4 | hex_value(r[2]));
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static zx_err parse_listen(const char *listen, struct sockaddr_storage *ss, zx_errinfo *ei)
 {
 	char host[128];
@@ -428,7 +456,8 @@ zx_err zx_server_start(const zx_server_opts *o, zx_server **out, zx_errinfo *ei)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 2),
 	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)64 * 1024, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, NULL,
+	    MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);
 		return zx_fail(ei, ZX_EIO, "listen_failed", "--listen", 0,
