@@ -130,6 +130,8 @@ static void test_config_caps_line_value_and_file_size(void **state)
 	zx_errinfo ei;
 	char *big = malloc(ZX_CONFIG_MAX_FILE + 16);
 	assert_non_null(big);
+	if (!big)
+		return;
 	memset(big, '#', ZX_CONFIG_MAX_FILE + 8);
 	big[ZX_CONFIG_MAX_FILE + 8] = '\0';
 	zx_config_defaults(&c);
