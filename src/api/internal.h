@@ -46,6 +46,8 @@ extern const api_route api_user_routes[];
 extern const api_route api_audit_routes[];
 extern const api_route api_security_routes[];
 extern const api_route api_ops_routes[];
+extern const api_route api_household_routes[];
+extern const api_route api_export_routes[];
 
 /* Replies. api_json takes ownership of obj. */
 void api_json(api_call *c, int status, json_t *obj);

@@ -9,8 +9,14 @@
  * Parameters are written $1..$n in the SQL; SQLite treats "$1" as a named parameter,
  * so binding goes through sqlite3_bind_parameter_index() and the order of first
  * appearance in the text does not matter.
+ *
+ * Every connection also gets the collation "zh" (ICU's Chinese collation: 姓名 in
+ * pinyin order, 阿 < 白 < 陈), used by the name index of migration 0006. ICU ties
+ * fall back to byte order so the order is total and stable. An ICU upgrade that
+ * changes the collation needs `REINDEX zh`.
  */
 #include <sqlite3.h>
+#include <unicode/ucol.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +92,37 @@ static zx_err lite_exec_raw(zx_conn *c, const char *sql)
 	return map_rc(lc->db, rc, "exec");
 }
 
+static int zh_compare(void *arg, int alen, const void *a, int blen, const void *b)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UCollationResult r = ucol_strcollUTF8(arg, a, alen, b, blen, &status);
+	if (U_SUCCESS(status) && r != UCOL_EQUAL)
+		return r == UCOL_LESS ? -1 : 1;
+	int n = memcmp(a, b, (size_t)(alen < blen ? alen : blen));
+	return n ? n : (alen > blen) - (alen < blen);
+}
+
+static void zh_destroy(void *arg)
+{
+	ucol_close(arg);
+}
+
+/* One collator per connection: a connection is used by one thread at a time. */
+static zx_err register_zh(sqlite3 *db)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UCollator *coll = ucol_open("zh", &status);
+	if (U_FAILURE(status) || !coll) {
+		zx_error("sqlite: ICU collator zh unavailable: %s", u_errorName(status));
+		return ZX_EINTERNAL;
+	}
+	if (sqlite3_create_collation_v2(db, "zh", SQLITE_UTF8, coll, zh_compare, zh_destroy) != SQLITE_OK) {
+		ucol_close(coll);
+		return ZX_EDB;
+	}
+	return ZX_OK;
+}
+
 static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
 {
 	const char *path = db_path(st->url);
@@ -107,6 +144,11 @@ static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
 	}
 	sqlite3_extended_result_codes(lc->db, 1);
 	sqlite3_busy_timeout(lc->db, st->opts.busy_timeout_ms);
+	if (register_zh(lc->db) != ZX_OK) {
+		lite_conn_close(&lc->base);
+		return zx_fail(ei, ZX_EINTERNAL, "collation_unavailable", NULL, 0,
+		               "无法加载中文排序规则（ICU）");
+	}
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
 	         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"

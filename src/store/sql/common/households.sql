@@ -1,0 +1,165 @@
+-- Household registry: list/search, detail, edit and export (domain/registry/query.c,
+-- edit.c, export.c). Every statement over households/persons is scoped: $1/$2 is the
+-- area range the store binds from the caller's scope.
+--
+-- Searches return household ids in page order; hh_summary renders one row of the list.
+-- Filters: '' = any. Indexes (migration 0006): households_list (area_code, hh_no, hh_type,
+-- category, grp), households_category (category, area_code, hh_no, hh_type, grp),
+-- persons_name (county, name COLLATE zh, area_code).
+
+-- The list without a category filter, in (village, 户编号) order; index-only on households_list.
+-- $3 hh_type, $4 grp, $5 limit, $6 offset.
+-- name: hh_ids_all scoped
+SELECT h.id FROM households h
+WHERE h.area_code BETWEEN $1 AND $2 AND ($3 = '' OR h.hh_type = $3) AND ($4 = '' OR h.grp = $4)
+ORDER BY h.area_code, h.hh_no LIMIT $5 OFFSET $6;
+
+-- The same for one 监测对象类别 ($3), on households_category. $4 hh_type, $5 grp, $6 limit, $7 offset.
+-- name: hh_ids_category scoped
+SELECT h.id FROM households h
+WHERE h.category = $3 AND h.area_code BETWEEN $1 AND $2 AND ($4 = '' OR h.hh_type = $4)
+  AND ($5 = '' OR h.grp = $5)
+ORDER BY h.area_code, h.hh_no LIMIT $6 OFFSET $7;
+
+-- 户编号 prefix over a town or county: $3 county, [$4, $5) the prefix range,
+-- $6 hh_type, $7 category, $8 grp, $9 limit, $10 offset.
+-- name: hh_ids_no_prefix scoped
+SELECT h.id FROM households h
+WHERE h.county = $3 AND h.hh_no >= $4 AND h.hh_no < $5 AND h.area_code BETWEEN $1 AND $2
+  AND ($6 = '' OR h.hh_type = $6) AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)
+ORDER BY h.hh_no LIMIT $9 OFFSET $10;
+
+-- The same inside one village ($3), on households_list.
+-- name: hh_ids_no_prefix_village scoped
+SELECT h.id FROM households h
+WHERE h.area_code = $3 AND h.hh_no >= $4 AND h.hh_no < $5 AND h.area_code BETWEEN $1 AND $2
+  AND ($6 = '' OR h.hh_type = $6) AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)
+ORDER BY h.hh_no LIMIT $9 OFFSET $10;
+
+-- Members whose 姓名 starts with $4, over a town or county ($3), in Chinese collation order;
+-- [$4, $5) is the collation range ($5 = $4 || U+FFFF), the substr test the exact prefix.
+-- One row per matching member: the caller keeps the first row of each household.
+-- $6 hh_type, $7 category, $8 grp, $9 limit (rows).
+-- name: hh_name_rows scoped
+SELECT p.household_id FROM persons p JOIN households h ON h.id = p.household_id
+WHERE p.county = $3 AND p.name COLLATE zh >= $4 AND p.name COLLATE zh < $5
+  AND substr(p.name, 1, length($4)) = $4 AND p.area_code BETWEEN $1 AND $2
+  AND ($6 = '' OR h.hh_type = $6) AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)
+ORDER BY p.name COLLATE zh, p.area_code, p.id LIMIT $9;
+
+-- The same inside one village ($3): a village is small, its members are read by area and sorted.
+-- name: hh_name_rows_village scoped
+SELECT p.household_id FROM persons p JOIN households h ON h.id = p.household_id
+WHERE p.area_code = $3 AND substr(p.name, 1, length($4)) = $4 AND p.name COLLATE zh < $5
+  AND p.area_code BETWEEN $1 AND $2
+  AND ($6 = '' OR h.hh_type = $6) AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)
+ORDER BY p.name COLLATE zh, p.id LIMIT $9;
+
+-- The household of the member with blind index $4 in county $3 (at most one: unique index).
+-- name: hh_ids_by_id_bidx scoped
+SELECT h.id FROM persons p JOIN households h ON h.id = p.household_id
+WHERE p.county = $3 AND p.id_bidx = $4 AND h.area_code BETWEEN $1 AND $2
+  AND ($5 = '' OR h.hh_type = $5) AND ($6 = '' OR h.category = $6) AND ($7 = '' OR h.grp = $7);
+
+-- One row of the list.
+-- name: hh_summary scoped
+SELECT h.id, h.hh_no, h.area_code, coalesce(v.name, ''), coalesce(t.name, ''), h.grp, h.head_name,
+       coalesce((SELECT p.id_masked FROM persons p WHERE p.household_id = h.id ORDER BY p.seq LIMIT 1), ''),
+       h.size, h.hh_type, h.category, coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.helper
+FROM households h
+LEFT JOIN areas v ON v.code = h.area_code
+LEFT JOIN areas t ON t.code = substr(h.area_code, 1, 9) || '000'
+WHERE h.id = $3 AND h.area_code BETWEEN $1 AND $2;
+
+-- One household by 户编号 ($4) in county $3.
+-- name: hh_get scoped
+SELECT h.id, h.hh_no, h.area_code, coalesce(v.name, ''), substr(h.area_code, 1, 9) || '000',
+       coalesce(t.name, ''), h.grp, h.head_name, h.hh_type, h.category, coalesce(h.tuopin_year, 0),
+       coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.risk_type, h.helper, h.size,
+       h.created_at, h.updated_at
+FROM households h
+LEFT JOIN areas v ON v.code = h.area_code
+LEFT JOIN areas t ON t.code = substr(h.area_code, 1, 9) || '000'
+WHERE h.county = $3 AND h.hh_no = $4 AND h.area_code BETWEEN $1 AND $2;
+
+-- The members of household $3 in order (户主 first).
+-- name: hh_members scoped
+SELECT p.id, p.seq, p.name, p.id_masked, p.id_bidx, p.relation, p.gender, p.birth_ymd, p.nation,
+       p.education, p.school, p.health, p.disability, p.labor, p.work, coalesce(p.work_months, -1),
+       coalesce(p.insured, -1), p.phone_masked
+FROM persons p
+WHERE p.household_id = $3 AND p.area_code BETWEEN $1 AND $2
+ORDER BY p.seq, p.id;
+
+-- The ciphertexts of one member (for an audited unmask) and the 户编号 of the household.
+-- name: person_secret scoped
+SELECT p.id_enc, p.phone_enc, h.hh_no
+FROM persons p JOIN households h ON h.id = p.household_id
+WHERE p.id = $3 AND p.area_code BETWEEN $1 AND $2;
+
+-- Who holds the 证件号码 with blind index $4 in county $3 (uniqueness check of an edit;
+-- run with the county's scope so a duplicate in another village is found and named).
+-- name: person_by_bidx scoped
+SELECT p.id, p.household_id, h.hh_no, h.area_code, coalesce(v.name, '')
+FROM persons p JOIN households h ON h.id = p.household_id
+LEFT JOIN areas v ON v.code = h.area_code
+WHERE p.county = $3 AND p.id_bidx = $4 AND p.area_code BETWEEN $1 AND $2;
+
+-- Moves the members of household $3 with it to village $4.
+-- name: hh_members_move scoped
+UPDATE persons SET area_code = $4 WHERE household_id = $3 AND area_code BETWEEN $1 AND $2;
+
+-- The household row of an edit: $3 id; $4 area_code, $5 grp, $6 head_name, $7 hh_type,
+-- $8 category, $9 tuopin_year, $10 housing_safe, $11 water_safe, $12 risk_type, $13 helper,
+-- $14 size, $15 updated_at.
+-- name: hh_row_update scoped
+UPDATE households SET area_code = $4, grp = $5, head_name = $6, hh_type = $7, category = $8,
+       tuopin_year = $9, housing_safe = $10, water_safe = $11, risk_type = $12, helper = $13,
+       size = $14, updated_at = $15
+WHERE id = $3 AND area_code BETWEEN $1 AND $2;
+
+-- One member of an edit, every column: $3 person id; $4 seq, $5 name, $6 id_enc, $7 id_bidx,
+-- $8 id_masked, $9 relation, $10 gender, $11 birth_ymd, $12 nation, $13 education, $14 school,
+-- $15 health, $16 disability, $17 labor, $18 work, $19 work_months, $20 insured, $21 phone_enc,
+-- $22 phone_masked.
+-- name: person_row_update scoped
+UPDATE persons SET seq = $4, name = $5, id_enc = $6, id_bidx = $7, id_masked = $8, relation = $9,
+       gender = $10, birth_ymd = $11, nation = $12, education = $13, school = $14, health = $15,
+       disability = $16, labor = $17, work = $18, work_months = $19, insured = $20,
+       phone_enc = $21, phone_masked = $22
+WHERE id = $3 AND area_code BETWEEN $1 AND $2;
+
+-- name: person_row_delete scoped
+DELETE FROM persons WHERE id = $3 AND area_code BETWEEN $1 AND $2;
+
+-- The former 户主 of a household that got a new one: $3 person id, $4 relation, $5 seq.
+-- name: person_set_relation_seq scoped
+UPDATE persons SET relation = $4, seq = $5 WHERE id = $3 AND area_code BETWEEN $1 AND $2;
+
+-- The stored ciphertexts of one member (kept as they are when the value does not change).
+-- name: person_enc scoped
+SELECT p.id_enc, p.phone_enc FROM persons p WHERE p.id = $3 AND p.area_code BETWEEN $1 AND $2;
+
+-- Export: every member of the households in scope, one cursor in template order.
+-- $3 hh_type, $4 category, $5 grp.
+-- name: export_rows scoped
+SELECT h.hh_no, h.area_code, h.grp, p.name, p.id_enc, p.id_masked, p.relation, p.gender, p.nation,
+       p.education, p.school, p.health, p.disability, p.labor, p.work, coalesce(p.work_months, -1),
+       coalesce(p.insured, -1), h.hh_type, h.category, coalesce(h.tuopin_year, 0), p.phone_enc,
+       p.phone_masked, coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.risk_type, h.helper,
+       p.seq, h.id
+FROM households h JOIN persons p ON p.household_id = h.id
+WHERE h.area_code BETWEEN $1 AND $2 AND ($3 = '' OR h.hh_type = $3) AND ($4 = '' OR h.category = $4)
+  AND ($5 = '' OR h.grp = $5)
+ORDER BY h.area_code, h.hh_no, p.seq, p.id;
+
+-- Export of one household (the matches of a search), same columns as export_rows.
+-- name: export_rows_hh scoped
+SELECT h.hh_no, h.area_code, h.grp, p.name, p.id_enc, p.id_masked, p.relation, p.gender, p.nation,
+       p.education, p.school, p.health, p.disability, p.labor, p.work, coalesce(p.work_months, -1),
+       coalesce(p.insured, -1), h.hh_type, h.category, coalesce(h.tuopin_year, 0), p.phone_enc,
+       p.phone_masked, coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.risk_type, h.helper,
+       p.seq, h.id
+FROM households h JOIN persons p ON p.household_id = h.id
+WHERE h.id = $3 AND h.area_code BETWEEN $1 AND $2
+ORDER BY p.seq, p.id;
