@@ -1,12 +1,17 @@
 // The national household template (全国防返贫监测信息系统 家庭成员): column names,
 // value lists and the keys the registry API uses for them. Mirrors
-// src/domain/registry/template.c (keep the two in step).
+// src/domain/registry/template.c; loadTemplate() takes the server's own list
+// (GET /api/v1/registry/template) when it answers.
+import { api } from '../api.js';
+
+const { reactive } = window.Vue;
 
 const YES_NO = ['是', '否'];
 
 // key: the JSON key of the registry API; col: the template header;
 // level: 'household' or 'member'; values: the allowed values (null = free text).
-export const COLUMNS = [
+// Reactive, so that forms pick up the server's lists when they arrive.
+export const COLUMNS = reactive([
   { key: 'hh_no', col: '户编号', level: 'household', required: true },
   { key: 'village_code', col: '行政区划代码', level: 'household', required: true },
   { key: 'group', col: '组', level: 'household' },
@@ -55,7 +60,7 @@ export const COLUMNS = [
       '住房出现安全问题', '其他'],
   },
   { key: 'helper', col: '帮扶责任人', level: 'household' },
-];
+]);
 
 const BY_KEY = Object.fromEntries(COLUMNS.map((c) => [c.key, c]));
 const BY_COL = Object.fromEntries(COLUMNS.map((c) => [c.col, c]));
@@ -73,6 +78,35 @@ export function valuesOf(key) {
 // The template header row as CSV (UTF-8 with BOM so that Excel opens it right).
 export function templateCsv() {
   return '\ufeff' + COLUMNS.map((c) => c.col).join(',') + '\r\n';
+}
+
+let loading = null;
+
+// Replaces the columns' names, value lists and required flags with the
+// server's; the built-in list stays in use when the request fails.
+export function loadTemplate() {
+  if (!loading) {
+    loading = api.get('/registry/template', null, { quiet: true })
+      .then((res) => {
+        for (const c of res.columns || []) {
+          const mine = BY_KEY[c.key];
+          if (!mine) continue;
+          if (Array.isArray(c.values) && c.values.length) mine.values = c.values.slice();
+          if (typeof c.required === 'boolean') mine.required = c.required;
+          if (c.name && c.name !== mine.col) {
+            delete BY_COL[mine.col];
+            mine.col = c.name;
+            BY_COL[c.name] = mine;
+          }
+        }
+        return true;
+      })
+      .catch(() => {
+        loading = null;
+        return false;
+      });
+  }
+  return loading;
 }
 
 // 是/否 for the flag values the API may send (true/false, 1/0, '是'/'否').

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { store, canEditRegistry, canUnmask } from '../store.js';
 import { formatTime } from '../util.js';
-import { yesNo } from '../components/registry-fields.js';
+import { yesNo, loadTemplate } from '../components/registry-fields.js';
 import HouseholdForm from '../components/household-form.js';
 import MemberForm from '../components/member-form.js';
 
@@ -169,7 +169,7 @@ export default {
             </el-table-column>
             <el-table-column label="字段" min-width="110">
               <template #default="{ row }">
-                <span v-if="row.person_name" class="zx-muted">{{ row.person_name }} · </span>{{ row.field }}
+                <span v-if="row.person_id" class="zx-muted">{{ personName(row) }} · </span>{{ row.field }}
               </template>
             </el-table-column>
             <el-table-column label="变更内容" min-width="180">
@@ -213,12 +213,18 @@ export default {
     };
   },
   created() {
+    loadTemplate();
     this.load();
   },
   computed: {
     narrow() { return store.narrow; },
-    canEdit() { return canEditRegistry(); },
-    mayUnmask() { return canUnmask(); },
+    // The server says what this user may do with this household; the role
+    // lists are the fallback.
+    canEdit() { return this.h && 'may_edit' in this.h ? !!this.h.may_edit : canEditRegistry(); },
+    mayUnmask() { return this.h && 'may_unmask' in this.h ? !!this.h.may_unmask : canUnmask(); },
+    memberNames() {
+      return Object.fromEntries(this.members.map((m) => [m.id, m.name]));
+    },
     size() { return this.h.size != null ? this.h.size : this.members.length; },
     place() {
       const h = this.h;
@@ -250,6 +256,10 @@ export default {
     },
     hasMasked(row, field) {
       return !!maskedOf(row, field);
+    },
+    // History rows name a member by id; a removed member is no longer listed.
+    personName(row) {
+      return row.person_name || this.memberNames[row.person_id] || '已移除成员';
     },
     sourceName(s) {
       return s === 'import' ? '导入' : s === 'edit' ? '编辑' : s || '';
@@ -289,13 +299,13 @@ export default {
     async loadHistory(more) {
       this.historyLoading = true;
       try {
-        const params = { per_page: HISTORY_PAGE };
-        const last = this.history[this.history.length - 1];
-        if (more && last && last.id) params.before = last.id;
+        const params = { limit: HISTORY_PAGE };
+        if (more && this.historyMore) params.before = this.historyMore;
         const res = await api.get('/households/' + encodeURIComponent(this.hhNo) + '/history', params);
-        const items = Array.isArray(res) ? res : (res.items || []);
+        const items = res.items || [];
         this.history = more ? this.history.concat(items) : items;
-        this.historyMore = items.length >= HISTORY_PAGE;
+        // next_before: where the next page starts; null after the oldest row.
+        this.historyMore = res.next_before || 0;
         this.historyLoaded = true;
       } catch (_) {
         if (!more) this.history = [];

@@ -2,13 +2,13 @@
 // by name / 户编号 / 证件号码, a paginated table (masked ID numbers) and export
 // of the current filter to CSV or XLSX.
 import { api } from '../api.js';
-import { store } from '../store.js';
+import { store, canUnmask } from '../store.js';
 import { formatCount } from '../util.js';
-import { valuesOf } from '../components/registry-fields.js';
+import { valuesOf, loadTemplate } from '../components/registry-fields.js';
 import { idLooksValid } from '../components/idcard.js';
 
 const { reactive } = window.Vue;
-const { ElMessage } = window.ElementPlus;
+const { ElMessage, ElMessageBox } = window.ElementPlus;
 
 // Filters and page survive a visit to a household and back (same session).
 const saved = reactive({
@@ -36,6 +36,9 @@ export default {
             <el-dropdown-menu>
               <el-dropdown-item command="csv" data-testid="hh-export-csv">导出 CSV</el-dropdown-item>
               <el-dropdown-item command="xlsx" data-testid="hh-export-xlsx">导出 XLSX</el-dropdown-item>
+              <el-dropdown-item v-if="mayUnmask" command="xlsx-unmasked" divided data-testid="hh-export-unmasked">
+                导出 XLSX（不脱敏）
+              </el-dropdown-item>
             </el-dropdown-menu>
           </template>
         </el-dropdown>
@@ -55,10 +58,12 @@ export default {
                    data-testid="hh-category">
           <el-option v-for="v in categories" :key="v" :label="v" :value="v"></el-option>
         </el-select>
-        <el-cascader v-if="area && area.level < 5" :key="cascaderKey" v-model="f.village" :props="villageProps"
-                     :placeholder="area.level === 4 ? '全部村（社区）' : '全部乡镇 / 村'" clearable
-                     :show-all-levels="false" class="zx-filter" @change="search" data-testid="hh-village">
-        </el-cascader>
+        <div v-if="area && area.level < 5" class="zx-filter" data-testid="hh-village">
+          <el-cascader :key="cascaderKey" v-model="f.village" :props="villageProps"
+                       :placeholder="area.level === 4 ? '全部村（社区）' : '全部乡镇 / 村'" clearable
+                       :show-all-levels="false" class="zx-full" @change="search">
+          </el-cascader>
+        </div>
         <el-input v-model.trim="f.group" placeholder="组" clearable class="zx-filter zx-hh-group" maxlength="16"
                   @keyup.enter="search" @clear="search" data-testid="hh-group"></el-input>
         <el-button type="primary" @click="search" data-testid="hh-query">
@@ -104,7 +109,7 @@ export default {
           </el-table-column>
           <el-table-column label="村 / 类别" min-width="120">
             <template #default="{ row }">
-              <div>{{ row.village_name }}<span v-if="row.group" class="zx-muted"> {{ row.group }}</span></div>
+              <div>{{ row.village_name }}<span v-if="row.group" class="zx-muted zx-hh-grp">{{ row.group }}</span></div>
               <div class="zx-muted">{{ row.hh_type }}</div>
               <el-tag v-if="row.category" type="warning" size="small">{{ row.category }}</el-tag>
             </template>
@@ -139,8 +144,12 @@ export default {
       },
     };
   },
+  created() {
+    loadTemplate();
+  },
   computed: {
     narrow() { return store.narrow; },
+    mayUnmask() { return canUnmask(); },
     area() { return store.area; },
     areaCode() { return store.area ? store.area.code : ''; },
     hhTypes() { return valuesOf('hh_type'); },
@@ -228,11 +237,22 @@ export default {
     open(row) {
       location.hash = '#/household/' + encodeURIComponent(row.hh_no);
     },
-    async exportAs(format) {
+    async exportAs(command) {
+      const [format, unmasked] = command.split('-');
+      if (unmasked) {
+        try {
+          await ElMessageBox.confirm('导出文件将包含完整的证件号码和联系电话，属于个人敏感信息。本次导出将记录审计日志，请妥善保管文件，用后及时删除。',
+            '不脱敏导出', { confirmButtonText: '确定导出', cancelButtonText: '取消', type: 'warning' });
+        } catch (_) {
+          return;
+        }
+      }
       this.exporting = true;
       const name = `农户台账_${this.area ? this.area.name : ''}.${format}`;
+      const params = { kind: 'households', ...this.params(), format };
+      if (unmasked) params.unmasked = 1;
       try {
-        await api.download('/exports', { kind: 'households', ...this.params(), format }, name);
+        await api.download('/exports', params, name);
       } catch (_) {
         // The message was shown by the api wrapper.
       } finally {

@@ -4,7 +4,7 @@
 // wrong) with a download of the full error list.
 import { api, saveBlob } from '../api.js';
 import { formatCount } from '../util.js';
-import { COLUMNS, templateCsv } from '../components/registry-fields.js';
+import { COLUMNS, templateCsv, loadTemplate } from '../components/registry-fields.js';
 
 const { ElMessage } = window.ElementPlus;
 
@@ -119,6 +119,9 @@ export default {
       timer: null,
       alive: true,
     };
+  },
+  created() {
+    loadTemplate();
   },
   beforeUnmount() {
     this.alive = false;
@@ -270,7 +273,8 @@ export default {
         await api.download('/jobs/' + encodeURIComponent(this.jobId) + '/errors.csv', null, '错误清单.csv');
       } catch (_) { /* shown */ }
     },
-    downloadTemplate() {
+    async downloadTemplate() {
+      await loadTemplate();
       saveBlob(new Blob([templateCsv()], { type: 'text/csv;charset=utf-8' }), '农户导入模板.csv');
     },
   },
