@@ -52,6 +52,8 @@ static const rf_hh households[] = {
 static int setup(void **state)
 {
 	fix *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
 	zxt_db_open(&f->d, 0);
 	zxt_load_county(&f->d);
 	for (size_t i = 0; i < sizeof(households) / sizeof(households[0]); i++)

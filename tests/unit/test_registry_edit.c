@@ -33,6 +33,8 @@ struct fix {
 static int setup(void **state)
 {
 	fix *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
 	zxt_db_open(&f->d, 0);
 	zxt_load_county(&f->d);
 	f->hh_id = rf_insert(&f->d, &(rf_hh){.village = A1,

@@ -60,6 +60,8 @@ static zx_err search(zxt_db *d, const zx_actor *a, zx_hh_filter f, int64_t limit
 static int setup(void **state)
 {
 	zxt_db *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -1;
 	zxt_db_open(d, 0);
 	zxt_load_county(d);
 	rf_hh hs[] = {
