@@ -17,7 +17,6 @@ static const struct {
     {"demo", cmd_demo, "创建演示数据库（真实区划 + 合成人口）"},
     {"user", cmd_user, "管理用户（add / passwd）"},
     {"export", cmd_export, "导出农户家庭成员表（CSV/XLSX，与导入模板一致）"},
-    {"export", cmd_export, "导出农户家庭成员表（CSV/XLSX，与导入模板一致）"},
     {"check", cmd_check, "检查数据库完整性和审计日志链"},
     {"backup", cmd_backup, "在线备份数据库（可 SM4 加密）"},
     {"restore", cmd_restore, "从备份恢复数据库（先校验）"},
