@@ -18,6 +18,8 @@ static const struct {
     {"user", cmd_user, "管理用户（add / passwd）"},
     {"export", cmd_export, "导出农户家庭成员表（CSV/XLSX，与导入模板一致）"},
     {"check", cmd_check, "检查数据库完整性和审计日志链"},
+    {"screen", cmd_screen, "防返贫监测排查（按规则筛查疑似对象）"},
+    {"policy", cmd_policy, "设置或查看监测线等政策参数（set / show）"},
     {"backup", cmd_backup, "在线备份数据库（可 SM4 加密）"},
     {"restore", cmd_restore, "从备份恢复数据库（先校验）"},
     {"migrate", cmd_migrate, "创建或升级数据库结构"},

