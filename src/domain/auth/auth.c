@@ -415,6 +415,14 @@ static zx_err login_refused(zx_conn *c, const zx_actor *who, const char *result,
 	return zx_fail(ei, err, code, NULL, 0, "%s", msg);
 }
 
+static zx_err login_locked(zx_conn *c, const zx_actor *who, int64_t until, int64_t now, zx_errinfo *ei)
+{
+	char msg[160];
+	long mins = (long)((until - now + 59) / 60);
+	snprintf(msg, sizeof(msg), "密码错误次数过多，账号已锁定，请 %ld 分钟后再试", mins);
+	return login_refused(c, who, "locked", "账号锁定中", ZX_ELOCKED, "account_locked", msg, ei);
+}
+
 zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo *ei)
 {
 	const char *username = in->username, *password = in->password, *client_ip = in->client_ip;
@@ -440,12 +448,8 @@ zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo
 	zx_actor who;
 	actor_from_user(&r.u, client_ip, &who);
 	int64_t now = zx_now();
-	if (r.u.locked_until > now) {
-		char msg[160];
-		long mins = (long)((r.u.locked_until - now + 59) / 60);
-		snprintf(msg, sizeof(msg), "密码错误次数过多，账号已锁定，请 %ld 分钟后再试", mins);
-		return login_refused(c, &who, "locked", "账号锁定中", ZX_ELOCKED, "account_locked", msg, ei);
-	}
+	if (r.u.locked_until > now)
+		return login_locked(c, &who, r.u.locked_until, now, ei);
 	bool ok = zx_password_verify(r.pw_hash, password) == ZX_OK;
 	e = zx_tx_begin_write(c);
 	if (e)
@@ -454,6 +458,13 @@ zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo
 	e = load_by_name(c, username, &fresh);
 	if (e)
 		goto fail;
+	/* Checked again under the write lock: an attempt that read the user before a
+	 * concurrent one locked the account must neither log in nor, by resetting the
+	 * failure count, unlock it (parallel guesses would never be stopped). */
+	if (fresh.u.locked_until > now) {
+		zx_tx_rollback(c);
+		return login_locked(c, &who, fresh.u.locked_until, now, ei);
+	}
 	/* Second factor, only once the password is right (so a code alone reveals nothing). */
 	bool totp_given = in->totp && *in->totp, totp_wrong = false;
 	if (ok) {
