@@ -2,6 +2,7 @@
 // token, wrong passwords and lockout answer with Chinese errors, logout ends the session,
 // and every state-changing request needs the session's X-CSRF-Token.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { assertError, startCounty } from '../lib/zxserver.mjs';
@@ -14,6 +15,9 @@ before(async () => {
       { name: 'clerk_a', role: 'village_clerk', where: 'villageA' },
       { name: 'clerk_lock', role: 'village_clerk', where: 'villageA' },
       { name: 'clerk_csrf', role: 'village_clerk', where: 'villageA' },
+      { name: 'clerk_race1', role: 'village_clerk', where: 'villageA' },
+      { name: 'clerk_race2', role: 'village_clerk', where: 'villageA' },
+      { name: 'clerk_race3', role: 'village_clerk', where: 'villageA' },
     ],
   });
 });
@@ -83,6 +87,39 @@ describe('login', () => {
     assert.equal(right.headers.get('set-cookie'), null);
     // Other accounts are untouched.
     await zx.login('clerk_a');
+  });
+
+  test('wrong passwords sent concurrently still lock the account, and later ones do not unlock it', async () => {
+    // One connection each, started a little apart (about one password check), so that
+    // the server's threads verify two at once: an attempt that read the account before another one locked it
+    // must not reset the failure count (which would unlock the account).
+    // Seven attempts: the fifth locks; with the bug the sixth unlocks and the seventh
+    // cannot lock again. Three accounts, to give the race three chances.
+    const u = new URL(zx.url);
+    const attempt = (username) => new Promise((resolve, reject) => {
+      const body = JSON.stringify({ username, password: 'Wrong-pass-1234' });
+      const rq = http.request({
+        host: u.hostname, port: u.port, path: '/api/v1/session', method: 'POST', agent: false,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+      rq.on('error', reject);
+      rq.end(body);
+    });
+    for (const [name, gapMs] of [['clerk_race1', 60], ['clerk_race2', 80], ['clerk_race3', 100]]) {
+      const pending = [];
+      for (let i = 0; i < 7; i++) {
+        pending.push(attempt(name));
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+      const statuses = await Promise.all(pending);
+      for (const st of statuses) assert.ok(st === 401 || st === 403, String(st));
+      assert.ok(statuses.includes(403), 'no attempt reported the lock: ' + statuses.join(' '));
+      const right = await zx.req('/api/v1/session', {
+        method: 'POST',
+        json: { username: name, password: zx.passwords[name] },
+      });
+      assertError(right, 403, 'account_locked');
+    }
   });
 
   test('each login gets a new session token (no fixation)', async () => {
