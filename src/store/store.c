@@ -274,7 +274,9 @@ const char *zx_col_name(zx_stmt *s, int i)
 zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs, int64_t *changes)
 {
 	zx_stmt *s;
+	c->args_pinned = true; /* args live until we return, after zx_stmt_done() */
 	zx_err e = zx_query_open(c, scope, q, args, nargs, &s);
+	c->args_pinned = false;
 	if (e)
 		return e;
 	bool row;

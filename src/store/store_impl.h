@@ -46,7 +46,8 @@ struct zx_store {
 struct zx_conn {
 	zx_store *store;
 	bool in_tx;
-	bool broken; /* closed instead of pooled on release */
+	bool broken;      /* closed instead of pooled on release */
+	bool args_pinned; /* zx_exec: the arguments outlive the statement, bind without copying */
 };
 
 extern const zx_store_ops zx_sqlite_ops;

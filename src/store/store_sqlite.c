@@ -194,8 +194,12 @@ static void map_args(sqlite3_stmt *st, unsigned char map[MAX_BIND])
 	}
 }
 
-static zx_err bind_args(sqlite3_stmt *st, const unsigned char map[MAX_BIND], const zx_val *args, int nargs)
+static zx_err bind_args(sqlite3_stmt *st, const unsigned char map[MAX_BIND], const zx_val *args, int nargs,
+                        bool pinned)
 {
+	/* Copying every text argument cost a bulk import a tenth of its CPU; zx_exec's
+	 * arguments outlive the statement, so those are bound in place. */
+	sqlite3_destructor_type how = pinned ? SQLITE_STATIC : SQLITE_TRANSIENT;
 	int total = sqlite3_bind_parameter_count(st);
 	for (int i = 0; i < nargs; i++) {
 		int idx = i < MAX_BIND ? map[i] : 0;
@@ -210,7 +214,7 @@ static zx_err bind_args(sqlite3_stmt *st, const unsigned char map[MAX_BIND], con
 			rc = sqlite3_bind_double(st, idx, args[i].r);
 			break;
 		case ZX_V_TEXT:
-			rc = args[i].s ? sqlite3_bind_text(st, idx, args[i].s, -1, SQLITE_TRANSIENT)
+			rc = args[i].s ? sqlite3_bind_text(st, idx, args[i].s, -1, how)
 			               : sqlite3_bind_null(st, idx);
 			break;
 		default:
@@ -260,7 +264,7 @@ static zx_err lite_query_open(zx_conn *c, zx_query q, const zx_val *args, int na
 	unsigned char owned_map[MAX_BIND];
 	if (s->owned)
 		map_args(st, owned_map);
-	zx_err e = bind_args(st, s->owned ? owned_map : lc->argmap[q], args, nargs);
+	zx_err e = bind_args(st, s->owned ? owned_map : lc->argmap[q], args, nargs, c->args_pinned);
 	if (e) {
 		zx_error("sqlite: binding %s failed", zx_sql_defs[q].name);
 		if (s->owned)
