@@ -82,7 +82,7 @@ static zx_err generate(zx_conn *c, const zx_keys *keys, const char *county, long
 	if (nv == 0)
 		return zx_fail(ei, ZX_EVALIDATION, "no_villages", "--county", 0, "县 %s 没有村级区划数据",
 		               county);
-	zx_synth *sy = zx_synth_new(seed, villages, nv, zx_today_ymd());
+	zx_synth *sy = zx_synth_new(seed, villages, nv, ZX_SYNTH_AS_OF_YMD);
 	if (!sy)
 		return ZX_ENOMEM;
 	zx_err e = ZX_OK;

@@ -48,6 +48,11 @@ typedef struct zx_synth_household {
 	zx_synth_person m[10];
 } zx_synth_household;
 
+/* The date synthetic populations are generated "as of": fixed, so that the same seed gives
+ * byte-identical households on any day (ages and birth dates do not drift with the
+ * calendar). It lies in the past, so no generated birth date is ever in the future. */
+#define ZX_SYNTH_AS_OF_YMD 20260101
+
 typedef struct zx_synth zx_synth;
 
 /* A generator over villages (12-digit codes, copied); today_ymd (YYYYMMDD) anchors ages and

@@ -237,7 +237,7 @@ zx_err zx_synth_write_csv(const char *path, uint64_t seed, long households, cons
 		               WRITE_MAX_HOUSEHOLDS);
 	if ((e = county_villages(county6 ? county6 : "", &villages, &nvillages, ei)))
 		goto out;
-	s = zx_synth_new(seed, villages, nvillages, zx_today_ymd());
+	s = zx_synth_new(seed, villages, nvillages, ZX_SYNTH_AS_OF_YMD);
 	if (!s) {
 		e = zx_fail(ei, ZX_ENOMEM, "out_of_memory", "", 0, "内存不足");
 		goto out;
