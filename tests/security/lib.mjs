@@ -1,0 +1,221 @@
+// Security-probe fixture: one demo county with users of every kind in two villages of
+// different towns, the API's route table read from the sources (so a new route is probed
+// without editing the probes), and the checks every probe shares.
+//
+// Routes come from the `{"METHOD", "/pattern", handler, FLAGS}` rows of src/api/*.c. A row
+// whose file is not yet wired into the server answers 404/405 without a session and is
+// skipped (registered() tells); so the suite follows the code as resources land.
+//
+// Leak check: every 12- or 16-digit number starting with the city prefix in an answer is
+// read as an area code (a 户编号 starts with its village's code) and must lie inside the
+// caller's scope or be one of its ancestors. 18-digit ID numbers never match.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { request, startCounty } from '../lib/zxserver.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const API_DIR = path.join(ROOT, 'src/api');
+
+// ---- the route table --------------------------------------------------------------------
+
+const ROUTE_RE = /\{\s*"(GET|POST|PUT|DELETE|PATCH)"\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,\s*([^}]*)\}/g;
+const QUERY_RE = /\b(?:api_query_str|zx_req_query|\w*query_\w+|int_param|\w+_param)\(\s*c(?:->req)?\s*,\s*"([a-z_]+)"/g;
+const BODY_RE = /\b(?:api_body_\w+|\w+_body_\w+)\(\s*c\s*,\s*"([a-z_]+)"|\{\s*"([a-z_]+)"\s*,\s*&/g;
+
+let routesCache;
+
+// [{method, pattern, handler, file, public, personal, json, upload, queryKeys, bodyKeys}]
+export function routes() {
+  if (routesCache) return routesCache;
+  routesCache = [];
+  for (const f of readdirSync(API_DIR).filter((x) => x.endsWith('.c')).sort()) {
+    const src = readFileSync(path.join(API_DIR, f), 'utf8');
+    const queryKeys = new Set([...src.matchAll(QUERY_RE)].map((m) => m[1]));
+    const bodyKeys = new Set([...src.matchAll(BODY_RE)].map((m) => m[1] || m[2]));
+    for (const m of src.matchAll(ROUTE_RE)) {
+      const flags = m[4];
+      routesCache.push({
+        method: m[1], pattern: m[2], handler: m[3], file: f,
+        public: flags.includes('API_PUBLIC'),
+        personal: flags.includes('API_PERSONAL'),
+        json: flags.includes('API_JSON'),
+        upload: flags.includes('API_UPLOAD'),
+        queryKeys, bodyKeys,
+      });
+    }
+  }
+  assert.ok(routesCache.length >= 10, 'found too few routes in src/api/*.c: ' + routesCache.length);
+  return routesCache;
+}
+
+export const label = (r) => `${r.method} ${r.pattern}`;
+
+// Fills the {params} of a pattern from objs ({code, hh_no, person_id, user_id, session_id,
+// year, ids: {segment: id}}); null when a parameter has no value.
+export function fill(pattern, objs) {
+  let ok = true;
+  const out = pattern.replace(/\{(\w+)\}/g, (_, name, at) => {
+    const seg = pattern.slice(0, at).split('/').filter(Boolean).pop();
+    let v;
+    if (name === 'code') v = objs.code;
+    else if (name === 'hh_no') v = objs.hh_no;
+    else if (name === 'person_id') v = objs.person_id;
+    else if (name === 'year') v = objs.year ?? 2024;
+    else if (seg === 'users') v = objs.user_id;
+    else if (seg === 'persons') v = objs.person_id;
+    else if (seg === 'sessions') v = objs.session_id;
+    else v = objs.ids?.[seg];
+    if (v === undefined || v === null) ok = false;
+    return encodeURIComponent(String(v));
+  });
+  return ok ? out : null;
+}
+
+// Whether the running server routes this row: without a session a routed non-public
+// path answers 401 (or 403 for the CSRF check of a public one), an unrouted one 404/405.
+const routedCache = new Map();
+export async function registered(url, r) {
+  if (r.public) return true;
+  const key = url + label(r);
+  if (!routedCache.has(key)) {
+    const p = r.pattern.replace(/\{(\w+)\}/g, '1');
+    const res = await request(url, p, { method: r.method });
+    routedCache.set(key, res.status !== 404 && res.status !== 405);
+  }
+  return routedCache.get(key);
+}
+
+// The set of route rows the server at url serves.
+export async function servedRoutes(url) {
+  const served = new Set();
+  for (const r of routes()) if (await registered(url, r)) served.add(r);
+  return served;
+}
+
+// ---- areas and leaks --------------------------------------------------------------------
+
+// The significant prefix of a 12-digit code (510722000000 → 510722, 510722101000 → 510722101).
+export function areaPrefix(code) {
+  if (code.slice(6) === '000000') {
+    if (code.slice(4, 6) === '00') return code.slice(2, 4) === '00' ? code.slice(0, 2) : code.slice(0, 4);
+    return code.slice(0, 6);
+  }
+  return code.slice(9) === '000' ? code.slice(0, 9) : code;
+}
+
+// True if code is inside the scope of `scope` or one of its ancestors.
+export function visibleFrom(scope, code) {
+  return code.startsWith(areaPrefix(scope)) || scope.startsWith(areaPrefix(code));
+}
+
+// Area codes (and the villages of 户编号) mentioned in a text.
+export function areaCodesIn(text, city = '5107') {
+  const out = new Set();
+  for (const m of String(text).matchAll(/(?<![\dX*])\d+(?![\dX*])/g)) {
+    if ((m[0].length === 12 || m[0].length === 16) && m[0].startsWith(city)) out.add(m[0].slice(0, 12));
+  }
+  return [...out];
+}
+
+// Fails if an answer (a response or a text) names an area outside the caller's scope. A
+// refusal may echo the codes the request itself carried (`supplied`: strings holding them).
+export function assertNoForeignAreas(res, scope, what, supplied = []) {
+  const text = typeof res === 'string' ? res : res.text;
+  const echo = typeof res !== 'string' && res.status >= 400 ? areaCodesIn(supplied.join(' ')) : [];
+  const foreign = areaCodesIn(text).filter((c) => !visibleFrom(scope, c) && !echo.includes(c));
+  assert.deepEqual(foreign, [], `${what}: answer names areas outside ${scope}: ${String(text).slice(0, 600)}`);
+}
+
+// ---- the county ---------------------------------------------------------------------------
+
+export const USERS = [
+  { name: 'clerk_a', role: 'village_clerk', where: 'villageA' },
+  { name: 'clerk_b', role: 'village_clerk', where: 'villageB' },
+  { name: 'town_a', role: 'town_admin', where: 'townA' },
+  { name: 'helper_a', role: 'helper', where: 'villageA' },
+  { name: 'audit_c', role: 'audit_admin', where: 'county' },
+  { name: 'sys_c', role: 'sys_admin', where: 'county' },
+  { name: 'sec_c', role: 'sec_admin', where: 'county' },
+];
+
+// startCounty() plus logged-in sessions of every user (s.admin, s.clerk_a …), each user's
+// id and area, and the objects of village A and village B (objs.A / objs.B) that the
+// probes aim at. extraUsers are made too (not logged in).
+export async function startProbeCounty({ households = 200, extraUsers = [] } = {}) {
+  const zx = await startCounty({ households, users: [...USERS, ...extraUsers] });
+  try {
+    const s = { admin: await zx.login(zx.admin.username) };
+    for (const u of USERS) s[u.name] = await zx.login(u.name);
+    zx.s = s;
+    zx.scopeOf = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.user.area_code]));
+    zx.objs = { A: await sideObjects(zx, 'A'), B: await sideObjects(zx, 'B') };
+  } catch (e) {
+    await zx.stop().catch(() => {});
+    throw e;
+  }
+  return zx;
+}
+
+// A household (and member) of the village, the village's clerk and one of its sessions.
+async function sideObjects(zx, side) {
+  const village = zx.areas['village' + side];
+  const clerk = zx.s['clerk_' + side.toLowerCase()];
+  const o = { code: village, user_id: clerk.user.id, ids: {} };
+  const me = await request(zx.url, '/api/v1/me/sessions', { session: clerk });
+  o.session_id = me.json?.items?.find((x) => x.current)?.id;
+  const list = await request(zx.url, `/api/v1/households?village=${village}&per_page=5`, { session: zx.s.admin });
+  if (list.status === 200 && list.json.items.length) {
+    o.hh_no = list.json.items[0].hh_no;
+    o.hh_nos = list.json.items.map((h) => h.hh_no);
+    const hh = await request(zx.url, `/api/v1/households/${o.hh_no}`, { session: zx.s.admin });
+    o.person_id = hh.json?.members?.[0]?.id;
+    o.household = hh.json;
+  }
+  return o;
+}
+
+// Audit rows with the action, newest first (read by the audit admin).
+export async function auditRows(zx, action) {
+  const r = await request(zx.url, `/api/v1/audit?action=${encodeURIComponent(action)}&per_page=500`, { session: zx.s.audit_c });
+  assert.equal(r.status, 200, 'audit list: ' + r.text);
+  return r.json.items;
+}
+
+// Households and persons of the county, users and the /healthz answer: what an attack
+// must not change.
+export async function snapshot(zx) {
+  const health = await request(zx.url, '/healthz');
+  const county = await request(zx.url, `/api/v1/areas/${zx.areas.county}`, { session: zx.s.admin });
+  const users = await request(zx.url, '/api/v1/users?per_page=500', { session: zx.s.admin });
+  return {
+    health: health.status,
+    households: county.json?.households,
+    persons: county.json?.persons,
+    users: users.json?.total,
+  };
+}
+
+// SQL metacharacters, comment and UNION tricks, LIKE wildcards, a NUL, non-ASCII and an
+// over-long value.
+export const INJECTIONS = [
+  "' OR 1=1 --",
+  "' OR '1'='1",
+  '" OR ""="',
+  '"; DROP TABLE users; --',
+  "'; DELETE FROM households; --",
+  "%' UNION SELECT username, password_hash, 1, 1 FROM users --",
+  '1) OR (1=1',
+  '%',
+  '_',
+  '5107%',
+  '*',
+  '\u0000',
+  'x\u0000\' OR 1=1 --',
+  '张三\' OR 1=1 --',
+  '\\',
+  "' || (SELECT group_concat(password_hash) FROM users) || '",
+  'A'.repeat(5000),
+];
