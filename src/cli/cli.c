@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_fail(zx_err e, const zx_errinfo *ei)
@@ -41,9 +42,34 @@ static bool is_pg(const char *db)
 	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
 }
 
+#ifdef ZX_TEST_HOOKS
+/* Test builds only (sanitizer builds, meson -Dtest_hooks=true; see src/meson.build), for
+ * tests/crash: ZX_FAULT_AFTER=N makes every write after the next N statements fail
+ * (zx_store_fault_after), ZX_MAX_PAGES=N caps the SQLite file at N pages (disk full). */
+static void test_hooks(zx_store_opts *o)
+{
+	const char *v = getenv("ZX_FAULT_AFTER");
+	char *end;
+	if (v && *v) {
+		long n = strtol(v, &end, 10);
+		if (!*end)
+			zx_store_fault_after(n);
+	}
+	v = getenv("ZX_MAX_PAGES");
+	if (v && *v) {
+		long long n = strtoll(v, &end, 10);
+		if (!*end && n > 0)
+			o->max_pages = n;
+	}
+}
+#endif
+
 zx_err cli_open_store(const char *db, bool create, int pool, zx_store **out, zx_errinfo *ei)
 {
 	zx_store_opts o = {.pool_size = pool, .create = create};
+#ifdef ZX_TEST_HOOKS
+	test_hooks(&o);
+#endif
 	return zx_store_open(db, &o, out, ei);
 }
 
