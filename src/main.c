@@ -16,6 +16,7 @@ static const struct {
     {"serve", cmd_serve, "启动 Web 服务"},
     {"demo", cmd_demo, "创建演示数据库（真实区划 + 合成人口）"},
     {"user", cmd_user, "管理用户（add / passwd）"},
+    {"import", cmd_import, "导入数据（households：家庭成员表 CSV/XLSX）"},
     {"export", cmd_export, "导出农户家庭成员表（CSV/XLSX，与导入模板一致）"},
     {"check", cmd_check, "检查数据库完整性和审计日志链"},
     {"screen", cmd_screen, "防返贫监测排查（按规则筛查疑似对象）"},

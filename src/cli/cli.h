@@ -31,6 +31,7 @@ int cmd_policy(int argc, char **argv);
 /* `zhenxing import income|warnings …` (argv[0] is the kind); called by cmd_import. */
 int cmd_import_monitoring(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);

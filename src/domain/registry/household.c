@@ -106,11 +106,11 @@ zx_err zx_household_insert(zx_conn *c, const zx_keys *k, const char *county6, co
 	return zx_household_insert_sealed(c, county6, h, ids, phones, id_out);
 }
 
-zx_err zx_household_update(zx_conn *c, const zx_scope *scope, int64_t id, const zx_household_rec *h)
+zx_err zx_household_row_update(zx_conn *c, const zx_scope *scope, int64_t id, const zx_household_rec *h)
 {
 	int64_t changes = 0;
 	zx_err e =
-	    zx_exec(c, scope, ZXQ_household_update,
+	    zx_exec(c, scope, ZXQ_import_household_update,
 	            ZX_ARGS(ZX_INT(id), ZX_TEXT(h->village), ZX_TEXT(h->group),
 	                    ZX_TEXT(h->n > 0 ? h->m[0].name : ""), ZX_TEXT(h->hh_type), ZX_TEXT(h->category),
 	                    h->tuopin_year > 0 ? ZX_INT(h->tuopin_year) : ZX_NULLV, tri(h->housing_safe),
@@ -120,11 +120,11 @@ zx_err zx_household_update(zx_conn *c, const zx_scope *scope, int64_t id, const 
 	return changed_one(e, changes);
 }
 
-zx_err zx_person_update(zx_conn *c, const zx_scope *scope, int64_t person_id, const char *village, int seq,
-                        const zx_person_rec *p, const zx_sealed *phone)
+zx_err zx_person_row_update(zx_conn *c, const zx_scope *scope, int64_t person_id, const char *village,
+                            int seq, const zx_person_rec *p, const zx_sealed *phone)
 {
 	int64_t changes = 0;
-	zx_err e = zx_exec(c, scope, ZXQ_person_update,
+	zx_err e = zx_exec(c, scope, ZXQ_import_person_update,
 	                   ZX_ARGS(ZX_INT(person_id), ZX_TEXT(village), ZX_INT(seq), ZX_TEXT(p->name),
 	                           ZX_TEXT(p->relation), ZX_TEXT(p->gender), ZX_INT(p->birth_ymd),
 	                           ZX_TEXT(p->nation), ZX_TEXT(p->education), ZX_TEXT(p->school),
@@ -135,9 +135,9 @@ zx_err zx_person_update(zx_conn *c, const zx_scope *scope, int64_t person_id, co
 	return changed_one(e, changes);
 }
 
-zx_err zx_person_delete(zx_conn *c, const zx_scope *scope, int64_t person_id)
+zx_err zx_person_row_delete(zx_conn *c, const zx_scope *scope, int64_t person_id)
 {
 	int64_t changes = 0;
-	zx_err e = zx_exec(c, scope, ZXQ_person_delete, ZX_ARGS(ZX_INT(person_id)), &changes);
+	zx_err e = zx_exec(c, scope, ZXQ_import_person_delete, ZX_ARGS(ZX_INT(person_id)), &changes);
 	return changed_one(e, changes);
 }

@@ -78,7 +78,7 @@ zx_err zx_household_insert_sealed(zx_conn *c, const char *county6, const zx_hous
 /* Rewrites the household row id (inside scope) from h: village, group, type, category,
  * facts, head name (h->m[0].name) and size (h->n). Members are not touched.
  * ZX_ENOTFOUND if the row is not in scope. */
-zx_err zx_household_update(zx_conn *c, const zx_scope *scope, int64_t id, const zx_household_rec *h);
+zx_err zx_household_row_update(zx_conn *c, const zx_scope *scope, int64_t id, const zx_household_rec *h);
 
 /* Inserts one member of household_id at position seq (1 = 户主). */
 zx_err zx_person_insert(zx_conn *c, const char *county6, int64_t household_id, const char *village, int seq,
@@ -86,10 +86,10 @@ zx_err zx_person_insert(zx_conn *c, const char *county6, int64_t household_id, c
 
 /* Rewrites every field of member person_id except the 证件号码 (matched by it), moving it to
  * village and position seq. ZX_ENOTFOUND if the row is not in scope. */
-zx_err zx_person_update(zx_conn *c, const zx_scope *scope, int64_t person_id, const char *village, int seq,
-                        const zx_person_rec *p, const zx_sealed *phone);
+zx_err zx_person_row_update(zx_conn *c, const zx_scope *scope, int64_t person_id, const char *village,
+                            int seq, const zx_person_rec *p, const zx_sealed *phone);
 
 /* Removes member person_id. ZX_ENOTFOUND if the row is not in scope. */
-zx_err zx_person_delete(zx_conn *c, const zx_scope *scope, int64_t person_id);
+zx_err zx_person_row_delete(zx_conn *c, const zx_scope *scope, int64_t person_id);
 
 #endif

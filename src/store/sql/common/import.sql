@@ -1,20 +1,20 @@
 -- Household import (domain/registry/import.c) and the registry writes it shares with the
 -- edit API (household.c): updates and deletes are scoped on the row's current area.
 
--- name: household_update scoped
+-- name: import_household_update scoped
 UPDATE households SET area_code = $4, grp = $5, head_name = $6, hh_type = $7, category = $8,
                       tuopin_year = $9, housing_safe = $10, water_safe = $11, risk_type = $12,
                       helper = $13, size = $14, updated_at = $15
 WHERE id = $3 AND area_code BETWEEN $1 AND $2;
 
--- name: person_update scoped
+-- name: import_person_update scoped
 UPDATE persons SET area_code = $4, seq = $5, name = $6, relation = $7, gender = $8, birth_ymd = $9,
                    nation = $10, education = $11, school = $12, health = $13, disability = $14,
                    labor = $15, work = $16, work_months = $17, insured = $18, phone_enc = $19,
                    phone_masked = $20
 WHERE id = $3 AND area_code BETWEEN $1 AND $2;
 
--- name: person_delete scoped
+-- name: import_person_delete scoped
 DELETE FROM persons WHERE id = $3 AND area_code BETWEEN $1 AND $2;
 
 -- Whether the county holds any household at all (a first import skips every lookup).
@@ -39,7 +39,7 @@ SELECT id, area_code FROM households WHERE county = $3 AND hh_no = $4 AND area_c
 
 -- The member with this blind index anywhere in the county, with its household.
 -- name: import_person_find scoped
-SELECT p.id, p.household_id, h.hh_no, h.area_code
+SELECT p.id, p.household_id, h.hh_no, h.area_code, p.name
 FROM persons p JOIN households h ON h.id = p.household_id
 WHERE p.county = $3 AND p.id_bidx = $4 AND p.area_code BETWEEN $1 AND $2;
 

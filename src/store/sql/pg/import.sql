@@ -1,0 +1,7 @@
+-- PostgreSQL needs no per-connection tuning for a household import (see sqlite/import.sql).
+
+-- name: import_cache_big
+SELECT 1;
+
+-- name: import_cache_normal
+SELECT 1;
