@@ -108,6 +108,17 @@ static int64_t member_id(fix *f, int i)
 	return detail(f, HH)->m[i].id;
 }
 
+/* The list total of an area (optionally of one 户类型). */
+static int64_t area_total(fix *f, const char *area, const char *type)
+{
+	zx_hh_filter flt = {.area = area, .hh_type = type};
+	zx_hh_count n;
+	assert_int_equal(
+	    zx_household_search(f->d.c, &f->admin, zxt_keys(), &flt, 10, 0, NULL, NULL, &n, NULL), ZX_OK);
+	assert_true(n.total_exact);
+	return n.total;
+}
+
 /* Expects a refusal naming field, and that nothing (history, audit) was written. */
 static void refused(fix *f, zx_err got, const zx_errinfo *ei, zx_err want, const char *field)
 {
@@ -222,7 +233,16 @@ static void test_moving_to_another_village_moves_members_and_stays_in_scope(void
 	        ZX_EVALIDATION, "行政区划代码");
 	refused(f, update_hh(f, &f->admin, (zx_hh_changes){.village_code = ZXT_TOWN_A}, &ei), &ei,
 	        ZX_EVALIDATION, "行政区划代码");
-	assert_int_equal(update_hh(f, &f->admin, (zx_hh_changes){.village_code = A2}, &ei), ZX_OK);
+	assert_int_equal(area_total(f, A1, NULL), 1);
+	assert_int_equal(area_total(f, A2, NULL), 0);
+	assert_int_equal(
+	    update_hh(f, &f->admin, (zx_hh_changes){.village_code = A2, .hh_type = "脱贫户"}, &ei), ZX_OK);
+	/* The list totals (kept by triggers) follow the move and the type change. */
+	assert_int_equal(area_total(f, A1, NULL), 0);
+	assert_int_equal(area_total(f, A2, NULL), 1);
+	assert_int_equal(area_total(f, A2, "一般农户"), 0);
+	assert_int_equal(area_total(f, A2, "脱贫户"), 1);
+	assert_int_equal(area_total(f, ZXT_TOWN_A, "脱贫户"), 1);
 	/* Now the A1 clerk does not see it, an A2 clerk sees it with its members. */
 	zx_hh_detail d;
 	assert_int_equal(zx_household_get(f->d.c, &f->clerk, HH, &d, NULL), ZX_ENOTFOUND);
@@ -424,6 +444,8 @@ static void test_adding_and_removing_members_keeps_size_and_history(void **state
 	assert_int_equal(zx_member_remove(f->d.c, &f->clerk, HH, member_id(f, 0), &ei), ZX_EVALIDATION);
 	assert_int_equal(zx_member_remove(f->d.c, &f->clerk, HH, pid, &ei), ZX_OK);
 	assert_int_equal(detail(f, HH)->h.size, 3);
+	/* Members come and go; the household count of the village stays. */
+	assert_int_equal(area_total(f, A1, NULL), 1);
 	hist h = history(f);
 	assert_int_equal(h.n, 2);
 	assert_string_equal(h.field[0], ZX_HISTORY_MEMBER_ADDED);

@@ -2,10 +2,11 @@
  * query.c — household list/search, one household with its members, audited unmasking
  * (see query.h).
  *
- * A search runs in two steps: one index-driven query yields the household ids of the
- * page (and, from the same cursor, the count up to a cap), then hh_summary renders each
- * id. So a list page costs one index range walk plus per_page point lookups, whatever
- * the size of the area; deep pages walk further along the same index.
+ * A list page is one query: an index-only walk to the page's ids (deep pages walk further
+ * along the index, never the table) joined to what the page shows; its exact total is a
+ * sum over household_counts (kept by triggers), so neither grows with the area. A search
+ * runs one index-driven query that yields the household ids of the page and, from the same
+ * cursor, the count up to a cap; hh_summary then renders each id.
  *
  * Invariants:
  *   - the scope handed to the store is the actor's or an area checked to lie inside it
@@ -200,6 +201,53 @@ static zx_err walk_name_rows(zx_stmt *s, page *p, int64_t rows, zx_hh_count *cou
 	return ZX_OK;
 }
 
+/* The columns of hh_summary / hh_page_* as a summary (valid until the next step). */
+static zx_hh_summary summary_of(zx_stmt *s)
+{
+	return (zx_hh_summary){
+	    .id = zx_col_int(s, 0),
+	    .hh_no = zx_col_text(s, 1),
+	    .village_code = zx_col_text(s, 2),
+	    .village_name = zx_col_text(s, 3),
+	    .town_name = zx_col_text(s, 4),
+	    .group = zx_col_text(s, 5),
+	    .head_name = zx_col_text(s, 6),
+	    .head_id_masked = zx_col_text(s, 7),
+	    .size = (int)zx_col_int(s, 8),
+	    .hh_type = zx_col_text(s, 9),
+	    .category = zx_col_text(s, 10),
+	    .housing_safe = (int)zx_col_int(s, 11),
+	    .water_safe = (int)zx_col_int(s, 12),
+	    .helper = zx_col_text(s, 13),
+	};
+}
+
+/* Hands every row of a cursor of summaries to fn (which may stop the walk). */
+static zx_err emit(zx_stmt *s, zx_hh_fn fn, void *ctx)
+{
+	bool row, go = true;
+	zx_err e;
+	while (go && !(e = zx_stmt_next(s, &row)) && row) {
+		zx_hh_summary h = summary_of(s);
+		go = fn ? fn(ctx, &h) : true;
+	}
+	zx_stmt_done(s);
+	return go ? e : ZX_OK;
+}
+
+static zx_err render(zx_conn *c, const zx_scope *scope, const page *p, zx_hh_fn fn, void *ctx)
+{
+	for (int i = 0; i < p->n; i++) {
+		zx_stmt *s;
+		zx_err e = zx_query_open(c, scope, ZXQ_hh_summary, ZX_ARGS(ZX_INT(p->ids[i])), &s);
+		if (!e)
+			e = emit(s, fn, ctx);
+		if (e)
+			return e;
+	}
+	return ZX_OK;
+}
+
 typedef struct search_args {
 	const zx_scope *scope;
 	const char *county;
@@ -209,22 +257,38 @@ typedef struct search_args {
 	const char *type, *category, *group;
 } search_args;
 
-static zx_err search_list(zx_conn *c, const search_args *sa, page *p, zx_hh_count *count)
+/* The list (no q): an exact total from household_counts (or a capped count with a 组
+ * filter), then one query renders the page. */
+static zx_err search_list(zx_conn *c, const search_args *sa, int64_t limit, int64_t offset, zx_hh_fn fn,
+                          void *ctx, zx_hh_count *count)
 {
-	int64_t rows =
-	    p->offset + p->limit > ZX_HH_COUNT_CAP + 1 ? p->offset + p->limit : ZX_HH_COUNT_CAP + 1;
-	zx_stmt *s;
 	zx_err e;
+	if (!*sa->group) {
+		e = zx_query_int(c, sa->scope, ZXQ_hh_count_fast,
+		                 ZX_ARGS(ZX_TEXT(sa->type), ZX_TEXT(sa->category)), &count->total);
+		count->total_exact = true;
+	} else {
+		int64_t n = 0;
+		e = zx_query_int(c, sa->scope, ZXQ_hh_count_capped,
+		                 ZX_ARGS(ZX_TEXT(sa->type), ZX_TEXT(sa->category), ZX_TEXT(sa->group),
+		                         ZX_INT(ZX_HH_COUNT_CAP + 1)),
+		                 &n);
+		count->total = n > ZX_HH_COUNT_CAP ? ZX_HH_COUNT_CAP : n;
+		count->total_exact = n <= ZX_HH_COUNT_CAP;
+	}
+	if (e || (count->total_exact && offset >= count->total))
+		return e;
+	zx_stmt *s;
 	if (*sa->category)
-		e = zx_query_open(c, sa->scope, ZXQ_hh_ids_category,
+		e = zx_query_open(c, sa->scope, ZXQ_hh_page_category,
 		                  ZX_ARGS(ZX_TEXT(sa->category), ZX_TEXT(sa->type), ZX_TEXT(sa->group),
-		                          ZX_INT(rows), ZX_INT(0)),
+		                          ZX_INT(limit), ZX_INT(offset)),
 		                  &s);
 	else
-		e = zx_query_open(c, sa->scope, ZXQ_hh_ids_all,
-		                  ZX_ARGS(ZX_TEXT(sa->type), ZX_TEXT(sa->group), ZX_INT(rows), ZX_INT(0)),
-		                  &s);
-	return e ? e : walk_ids(s, p, rows, count, ZX_HH_COUNT_CAP);
+		e = zx_query_open(
+		    c, sa->scope, ZXQ_hh_page_all,
+		    ZX_ARGS(ZX_TEXT(sa->type), ZX_TEXT(sa->group), ZX_INT(limit), ZX_INT(offset)), &s);
+	return e ? e : emit(s, fn, ctx);
 }
 
 static zx_err search_hh_no(zx_conn *c, const search_args *sa, page *p, zx_hh_count *count)
@@ -276,43 +340,6 @@ static zx_err search_id(zx_conn *c, const zx_keys *k, const search_args *sa, pag
 	return e ? e : walk_ids(s, p, 2, count, 1);
 }
 
-static zx_err render(zx_conn *c, const zx_scope *scope, const page *p, zx_hh_fn fn, void *ctx)
-{
-	for (int i = 0; i < p->n; i++) {
-		zx_stmt *s;
-		zx_err e = zx_query_open(c, scope, ZXQ_hh_summary, ZX_ARGS(ZX_INT(p->ids[i])), &s);
-		if (e)
-			return e;
-		bool row, go = true;
-		e = zx_stmt_next(s, &row);
-		if (!e && row) {
-			zx_hh_summary h = {
-			    .id = zx_col_int(s, 0),
-			    .hh_no = zx_col_text(s, 1),
-			    .village_code = zx_col_text(s, 2),
-			    .village_name = zx_col_text(s, 3),
-			    .town_name = zx_col_text(s, 4),
-			    .group = zx_col_text(s, 5),
-			    .head_name = zx_col_text(s, 6),
-			    .head_id_masked = zx_col_text(s, 7),
-			    .size = (int)zx_col_int(s, 8),
-			    .hh_type = zx_col_text(s, 9),
-			    .category = zx_col_text(s, 10),
-			    .housing_safe = (int)zx_col_int(s, 11),
-			    .water_safe = (int)zx_col_int(s, 12),
-			    .helper = zx_col_text(s, 13),
-			};
-			go = fn ? fn(ctx, &h) : true;
-		}
-		zx_stmt_done(s);
-		if (e)
-			return e;
-		if (!go)
-			break;
-	}
-	return ZX_OK;
-}
-
 zx_err zx_household_search(zx_conn *c, const zx_actor *a, const zx_keys *k, const zx_hh_filter *f,
                            int64_t limit, int64_t offset, zx_hh_fn fn, void *ctx, zx_hh_count *count,
                            zx_errinfo *ei)
@@ -340,23 +367,23 @@ zx_err zx_household_search(zx_conn *c, const zx_actor *a, const zx_keys *k, cons
 	sa.village = scope.lo;
 	if (strlen(sa.q) > 64)
 		return zx_fail(ei, ZX_EINVAL, "invalid_query", "q", 0, "搜索内容过长（最多 64 字节）");
+	zx_hh_search_kind kind = zx_hh_search_kind_of(sa.q);
+	if (kind == ZX_HH_SEARCH_NONE)
+		return search_list(c, &sa, limit, offset, fn, ctx, count);
 	page *p = calloc(1, sizeof(*p));
 	if (!p)
 		return ZX_ENOMEM;
 	p->offset = offset;
 	p->limit = limit;
-	switch (zx_hh_search_kind_of(sa.q)) {
+	switch (kind) {
 	case ZX_HH_SEARCH_ID:
 		e = k ? search_id(c, k, &sa, p, count) : ZX_EINVAL;
 		break;
 	case ZX_HH_SEARCH_HHNO:
 		e = search_hh_no(c, &sa, p, count);
 		break;
-	case ZX_HH_SEARCH_NAME:
-		e = search_name(c, &sa, p, count);
-		break;
 	default:
-		e = search_list(c, &sa, p, count);
+		e = search_name(c, &sa, p, count);
 	}
 	if (!e)
 		e = render(c, &scope, p, fn, ctx);

@@ -2,24 +2,51 @@
 -- edit.c, export.c). Every statement over households/persons is scoped: $1/$2 is the
 -- area range the store binds from the caller's scope.
 --
--- Searches return household ids in page order; hh_summary renders one row of the list.
--- Filters: '' = any. Indexes (migration 0006): households_list (area_code, hh_no, hh_type,
--- category, grp), households_category (category, area_code, hh_no, hh_type, grp),
--- persons_name (county, name COLLATE zh, area_code).
+-- A list page is one query (hh_page_*); searches yield household ids in page order and
+-- hh_summary renders each. Filters: '' = any. Indexes (migration 0006): households_list
+-- (area_code, hh_no, hh_type, category, grp), households_category (category, area_code,
+-- hh_no, hh_type, grp), persons_name (county, name COLLATE zh, area_code, household_id).
 
--- The list without a category filter, in (village, 户编号) order; index-only on households_list.
--- $3 hh_type, $4 grp, $5 limit, $6 offset.
--- name: hh_ids_all scoped
-SELECT h.id FROM households h
-WHERE h.area_code BETWEEN $1 AND $2 AND ($3 = '' OR h.hh_type = $3) AND ($4 = '' OR h.grp = $4)
-ORDER BY h.area_code, h.hh_no LIMIT $5 OFFSET $6;
+-- A page of the list in (village, 户编号) order, rendered (the columns of hh_summary): the
+-- inner query walks households_list alone (the offset costs index entries only), the joins
+-- run for the page's rows. $3 hh_type, $4 grp, $5 limit, $6 offset.
+-- name: hh_page_all scoped
+SELECT h.id, h.hh_no, h.area_code, coalesce(v.name, ''), coalesce(t.name, ''), h.grp, h.head_name,
+       coalesce((SELECT p.id_masked FROM persons p WHERE p.household_id = h.id ORDER BY p.seq LIMIT 1), ''),
+       h.size, h.hh_type, h.category, coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.helper
+FROM (SELECT id FROM households
+      WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3) AND ($4 = '' OR grp = $4)
+      ORDER BY area_code, hh_no LIMIT $5 OFFSET $6) pg
+JOIN households h ON h.id = pg.id
+LEFT JOIN areas v ON v.code = h.area_code
+LEFT JOIN areas t ON t.code = substr(h.area_code, 1, 9) || '000'
+ORDER BY h.area_code, h.hh_no;
 
 -- The same for one 监测对象类别 ($3), on households_category. $4 hh_type, $5 grp, $6 limit, $7 offset.
--- name: hh_ids_category scoped
-SELECT h.id FROM households h
-WHERE h.category = $3 AND h.area_code BETWEEN $1 AND $2 AND ($4 = '' OR h.hh_type = $4)
-  AND ($5 = '' OR h.grp = $5)
-ORDER BY h.area_code, h.hh_no LIMIT $6 OFFSET $7;
+-- name: hh_page_category scoped
+SELECT h.id, h.hh_no, h.area_code, coalesce(v.name, ''), coalesce(t.name, ''), h.grp, h.head_name,
+       coalesce((SELECT p.id_masked FROM persons p WHERE p.household_id = h.id ORDER BY p.seq LIMIT 1), ''),
+       h.size, h.hh_type, h.category, coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.helper
+FROM (SELECT id FROM households
+      WHERE category = $3 AND area_code BETWEEN $1 AND $2 AND ($4 = '' OR hh_type = $4)
+        AND ($5 = '' OR grp = $5)
+      ORDER BY area_code, hh_no LIMIT $6 OFFSET $7) pg
+JOIN households h ON h.id = pg.id
+LEFT JOIN areas v ON v.code = h.area_code
+LEFT JOIN areas t ON t.code = substr(h.area_code, 1, 9) || '000'
+ORDER BY h.area_code, h.hh_no;
+
+-- Exact count of a list without a 组 filter, from the per-village counts that triggers keep
+-- (household_counts, migration 0006). $3 hh_type, $4 category.
+-- name: hh_count_fast scoped
+SELECT coalesce(sum(households), 0) FROM household_counts
+WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3) AND ($4 = '' OR category = $4);
+
+-- Count of a list with a 组 filter ($5), up to $6 rows, index-only on households_list.
+-- name: hh_count_capped scoped
+SELECT count(*) FROM (SELECT 1 FROM households
+                      WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3)
+                        AND ($4 = '' OR category = $4) AND grp = $5 LIMIT $6) x;
 
 -- 户编号 prefix over a town or county: $3 county, [$4, $5) the prefix range,
 -- $6 hh_type, $7 category, $8 grp, $9 limit, $10 offset.
@@ -141,7 +168,9 @@ UPDATE persons SET relation = $4, seq = $5 WHERE id = $3 AND area_code BETWEEN $
 SELECT p.id_enc, p.phone_enc FROM persons p WHERE p.id = $3 AND p.area_code BETWEEN $1 AND $2;
 
 -- Export: every member of the households in scope, one cursor in template order.
--- $3 hh_type, $4 category, $5 grp.
+-- $3 hh_type, $4 category, $5 grp. (area_code, hh_no) is unique, so ordering by every
+-- column of households_list and then h.id changes nothing but lets the planner walk the
+-- index and each household's members (persons_household) without a sorter.
 -- name: export_rows scoped
 SELECT h.hh_no, h.area_code, h.grp, p.name, p.id_enc, p.id_masked, p.relation, p.gender, p.nation,
        p.education, p.school, p.health, p.disability, p.labor, p.work, coalesce(p.work_months, -1),
@@ -151,7 +180,7 @@ SELECT h.hh_no, h.area_code, h.grp, p.name, p.id_enc, p.id_masked, p.relation, p
 FROM households h JOIN persons p ON p.household_id = h.id
 WHERE h.area_code BETWEEN $1 AND $2 AND ($3 = '' OR h.hh_type = $3) AND ($4 = '' OR h.category = $4)
   AND ($5 = '' OR h.grp = $5)
-ORDER BY h.area_code, h.hh_no, p.seq, p.id;
+ORDER BY h.area_code, h.hh_no, h.hh_type, h.category, h.grp, h.id, p.seq, p.id;
 
 -- Export of one household (the matches of a search), same columns as export_rows.
 -- name: export_rows_hh scoped
