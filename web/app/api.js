@@ -62,19 +62,31 @@ export async function request(method, path, { params, body, quiet, noRedirect } 
   }
   if (res.ok) return data || {};
 
-  const e = new ApiError(res.status, data);
-  if (res.status === 401 && !noRedirect) {
+  throw failed(new ApiError(res.status, data), { quiet, noRedirect });
+}
+
+// What every failed call does besides throwing: a 401 goes to the login page,
+// a 403 password_change_required opens the forced password dialog (the layout
+// watches store.pwForced) instead of a message, anything else is shown.
+function failed(e, { quiet, noRedirect } = {}) {
+  if (e.status === 401 && !noRedirect) {
     clearSession();
     if (location.hash !== '#/login') location.hash = '#/login';
   }
+  if (e.status === 403 && e.code === 'password_change_required') {
+    if (store.user) store.pwForced = true;
+    return e;
+  }
   if (!quiet) ElMessage.error({ message: e.message, grouping: true });
-  throw e;
+  return e;
 }
 
-// POSTs a file as the raw request body (the server streams it to disk).
+// POSTs a file as the raw request body (the server streams it to disk);
+// X-File-Name carries its name, percent-encoded.
 export async function upload(path, file, { params, quiet } = {}) {
   const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
   if (store.csrf) headers['X-CSRF-Token'] = store.csrf;
+  if (file && file.name) headers['X-File-Name'] = encodeURIComponent(file.name);
   let res;
   try {
     res = await fetch(BASE + path + query(params), {
@@ -88,13 +100,7 @@ export async function upload(path, file, { params, quiet } = {}) {
   let data = null;
   try { data = JSON.parse(await res.text()); } catch (_) { data = null; }
   if (res.ok) return data || {};
-  const e = new ApiError(res.status, data);
-  if (res.status === 401) {
-    clearSession();
-    if (location.hash !== '#/login') location.hash = '#/login';
-  }
-  if (!quiet) ElMessage.error({ message: e.message, grouping: true });
-  throw e;
+  throw failed(new ApiError(res.status, data), { quiet });
 }
 
 // GETs a file and hands it to the browser as a download; the name comes from
@@ -111,13 +117,7 @@ export async function download(path, params, fallbackName) {
   if (!res.ok) {
     let data = null;
     try { data = JSON.parse(await res.text()); } catch (_) { data = null; }
-    const e = new ApiError(res.status, data);
-    if (res.status === 401) {
-      clearSession();
-      if (location.hash !== '#/login') location.hash = '#/login';
-    }
-    ElMessage.error({ message: e.message, grouping: true });
-    throw e;
+    throw failed(new ApiError(res.status, data));
   }
   const blob = await res.blob();
   saveBlob(blob, fileName(res.headers.get('Content-Disposition')) || fallbackName || 'download');

@@ -117,6 +117,9 @@ export default {
         </template>
       </el-table>
       <div class="zx-pager">
+        <span v-if="!totalExact" class="zx-muted zx-pager-note" data-testid="hh-total-capped">
+          符合条件的农户超过 {{ fmt(total) }} 户，请用筛选条件缩小范围
+        </span>
         <el-pagination v-model:current-page="f.page" v-model:page-size="f.perPage" :total="total"
                        :page-sizes="[20, 50, 100]" background :pager-count="5"
                        layout="total, sizes, prev, pager, next" @current-change="load" @size-change="search">
@@ -129,6 +132,7 @@ export default {
       f: saved,
       items: [],
       total: 0,
+      totalExact: true,
       loading: false,
       exporting: false,
       seq: 0,
@@ -214,10 +218,12 @@ export default {
         if (seq !== this.seq) return;
         this.items = res.items || [];
         this.total = res.total || 0;
+        this.totalExact = res.total_exact !== false;
       } catch (_) {
         if (seq !== this.seq) return;
         this.items = [];
         this.total = 0;
+        this.totalExact = true;
       } finally {
         if (seq === this.seq) this.loading = false;
       }

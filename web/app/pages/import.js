@@ -70,6 +70,13 @@ export default {
       </el-button>
     </div>
 
+    <el-alert v-if="warnings.length" type="warning" show-icon :closable="false" class="zx-gap-b"
+              title="提示" data-testid="import-warnings">
+      <template #default>
+        <div v-for="(w, i) in warnings" :key="i">{{ w }}</div>
+      </template>
+    </el-alert>
+
     <el-alert v-if="failure" type="error" show-icon :closable="false" class="zx-gap-b zx-import-result"
               :title="failure" data-testid="import-failure"></el-alert>
 
@@ -116,6 +123,7 @@ export default {
       failure: '',
       errors: [],
       errorCount: 0,
+      warnings: [],
       timer: null,
       alive: true,
     };
@@ -184,6 +192,7 @@ export default {
       this.failure = '';
       this.errors = [];
       this.errorCount = 0;
+      this.warnings = [];
       this.jobId = null;
       this.progress = 0;
       this.total = 0;
@@ -195,7 +204,7 @@ export default {
       this.dryRun = dryRun;
       this.busy = true;
       this.phase = 'upload';
-      const params = { kind: 'households', filename: this.file.name };
+      const params = { kind: 'households' };
       if (dryRun) params.dry_run = 1;
       try {
         const res = await api.upload('/imports', this.file, { params, quiet: true });
@@ -245,6 +254,7 @@ export default {
       this.busy = false;
       const result = job.result || {};
       const errors = job.errors || result.errors || [];
+      this.warnings = result.warnings || job.warnings || [];
       const count = Number(job.error_count ?? result.error_count ?? errors.length) || 0;
       this.errors = errors;
       this.errorCount = Math.max(count, errors.length);
@@ -253,7 +263,7 @@ export default {
         const hh = formatCount(result.households || 0);
         const ps = formatCount(result.persons || 0);
         if (this.dryRun) {
-          this.success = `校验通过: ${hh}户 ${ps}人，可以导入`;
+          this.success = `校验通过: ${hh}户 ${ps}人 (将新增 ${formatCount(result.created || 0)}, 已登记 ${formatCount(result.existing || 0)})，尚未写入`;
           this.successDetail = '';
         } else {
           this.success = `导入成功: ${hh}户 ${ps}人 (新增 ${formatCount(result.created || 0)}, 更新 ${formatCount(result.updated || 0)})`;
