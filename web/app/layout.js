@@ -37,7 +37,10 @@ export default {
           <template #dropdown>
             <el-dropdown-menu>
               <el-dropdown-item disabled class="zx-last-login">{{ lastLogin || '首次登录' }}</el-dropdown-item>
-              <el-dropdown-item command="password" divided data-testid="menu-password">
+              <el-dropdown-item command="account" divided data-testid="menu-account">
+                <el-icon><Lock /></el-icon>账号安全
+              </el-dropdown-item>
+              <el-dropdown-item command="password" data-testid="menu-password">
                 <el-icon><Key /></el-icon>修改密码
               </el-dropdown-item>
             </el-dropdown-menu>
@@ -84,7 +87,8 @@ export default {
         </el-alert>
         <slot></slot>
       </main>
-      <password-change v-model="pwOpen"></password-change>
+      <password-change :model-value="pwOpen || pwForced" @update:model-value="pwOpen = $event"
+                       :forced="pwForced" @changed="onPasswordChanged"></password-change>
     </div>
   </div>`,
   data() {
@@ -92,6 +96,8 @@ export default {
   },
   computed: {
     user() { return store.user; },
+    // The server refused a call with 403 password_change_required.
+    pwForced() { return store.pwForced; },
     nav() { return navMenu(); },
     // A page reached from a list (e.g. /household/…) lights up that list's entry.
     activeMenu() {
@@ -118,6 +124,12 @@ export default {
     },
     onUserCommand(cmd) {
       if (cmd === 'password') this.pwOpen = true;
+      else if (cmd === 'account') location.hash = '#/account';
+    },
+    // After a change (forced or not) the page and the area tree load again:
+    // what the server refused before is allowed now.
+    onPasswordChanged() {
+      store.reloadSeq++;
     },
     pick(i) {
       const path = store.areaPath.slice(0, i + 1);

@@ -12,6 +12,8 @@ import AuditPage from './pages/audit.js';
 import HouseholdsPage from './pages/households.js';
 import HouseholdPage from './pages/household.js';
 import ImportPage from './pages/import.js';
+import AccountPage from './pages/account.js';
+import SessionsPage from './pages/sessions.js';
 
 const { createApp, reactive } = window.Vue;
 
@@ -22,6 +24,8 @@ const PAGES = {
   '/households': HouseholdsPage,
   '/household': HouseholdPage,
   '/import': ImportPage,
+  '/account': AccountPage,
+  '/sessions': SessionsPage,
 };
 
 // The page of a path: exact, or '/name/<param>' for pages that take one.
@@ -66,7 +70,7 @@ const Root = {
   template: `
   <div v-if="!route.ready" class="boot-loading">振兴台 正在加载…</div>
   <login-page v-else-if="route.path === '/login'"></login-page>
-  <app-layout v-else-if="page" :path="route.path">
+  <app-layout v-else-if="page" :path="route.path" :key="reloadSeq">
     <component :is="page" :key="route.path"></component>
   </app-layout>`,
   data() {
@@ -75,6 +79,11 @@ const Root = {
   computed: {
     page() {
       return store.user ? pageOf(this.route.path) : null;
+    },
+    // Bumped after a forced password change: the layout (area tree) and the
+    // page are made again and load what the server refused.
+    reloadSeq() {
+      return store.reloadSeq;
     },
   },
 };

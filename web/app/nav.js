@@ -1,6 +1,6 @@
 // Navigation: which pages exist, who may see them, where each role lands.
 // Later milestones add 监测帮扶, 台账, 报告 here.
-import { store, canManageUsers, canReadAudit, seesAreaData, canEditRegistry } from './store.js';
+import { store, canManageUsers, canReadAudit, seesAreaData, canEditRegistry, isSecAdmin } from './store.js';
 
 // group: the key of a sub-menu in GROUPS. hidden: a page reached from another
 // page, not from the menu; its path matches '/name/<param>' as well, and
@@ -12,6 +12,9 @@ export const NAV = [
   { path: '/import', title: '导入', icon: 'Upload', group: 'registry', allowed: canEditRegistry },
   { path: '/users', title: '用户管理', icon: 'User', allowed: canManageUsers },
   { path: '/audit', title: '审计日志', icon: 'Document', allowed: canReadAudit },
+  { path: '/sessions', title: '会话管理', icon: 'Connection', allowed: isSecAdmin },
+  // From the user menu in the top bar.
+  { path: '/account', title: '账号安全', hidden: true, allowed: () => !!store.user },
 ];
 
 export const GROUPS = {
@@ -60,6 +63,7 @@ export function navMenu() {
 // The first page a role sees after signing in.
 export function defaultRoute() {
   if (canReadAudit()) return '/audit';
+  if (isSecAdmin()) return '/sessions';
   if (!seesAreaData() && canManageUsers()) return '/users';
   return '/overview';
 }

@@ -18,6 +18,11 @@ export const store = reactive({
   areaSelectSeq: 0,
   // True on phone-sized screens: pages drop secondary table columns.
   narrow: false,
+  // Set when the server answered 403 password_change_required: the layout
+  // shows the password dialog until the password is changed.
+  pwForced: false,
+  // Bumped to re-create the routed page (reload its data).
+  reloadSeq: 0,
 });
 
 const narrowQuery = window.matchMedia('(max-width: 767px)');
@@ -34,10 +39,15 @@ export function clearSession() {
   store.csrf = '';
   store.area = null;
   store.areaPath = [];
+  store.pwForced = false;
 }
 
 export function canManageUsers() {
   return !!store.user && ADMIN_ROLES.includes(store.user.role);
+}
+
+export function isSecAdmin() {
+  return !!store.user && store.user.role === 'sec_admin';
 }
 
 export function canReadAudit() {

@@ -1,4 +1,6 @@
 // #/login — username/password form; the server's message is shown inline.
+// A user with a second factor gets 401 totp_required for a right password:
+// the 动态验证码 field appears and the form is sent again with {totp}.
 import { api } from '../api.js';
 import { setSession } from '../store.js';
 import { formatTime } from '../util.js';
@@ -34,6 +36,15 @@ export default {
                     autocomplete="current-password" placeholder="请输入密码"
                     :prefix-icon="icons.Lock" maxlength="128"></el-input>
         </el-form-item>
+        <el-form-item v-if="needTotp" label="动态验证码" prop="totp" data-testid="login-totp-item">
+          <el-input ref="totp" v-model.trim="model.totp" name="totp" inputmode="numeric"
+                    autocomplete="one-time-code" placeholder="手机验证器中的6位数字"
+                    :prefix-icon="icons.Key" maxlength="6" data-testid="login-totp"></el-input>
+        </el-form-item>
+        <p v-if="needTotp" class="zx-login-note" style="margin: -6px 0 14px; text-align: left"
+           data-testid="login-totp-hint">
+          您的账号已启用动态验证码，请打开手机上的验证器应用，输入当前显示的6位数字。
+        </p>
         <el-button type="primary" native-type="submit" class="zx-login-submit"
                    :loading="busy" data-testid="login-submit">登 录</el-button>
       </el-form>
@@ -43,15 +54,27 @@ export default {
   </div>`,
   data() {
     return {
-      model: { username: '', password: '' },
+      model: { username: '', password: '', totp: '' },
       rules: {
         username: [{ required: true, message: '请输入用户名', trigger: 'blur' }],
         password: [{ required: true, message: '请输入密码', trigger: 'blur' }],
+        totp: [
+          { required: true, message: '请输入动态验证码', trigger: 'blur' },
+          { pattern: /^\d{6}$/, message: '动态验证码为6位数字', trigger: 'blur' },
+        ],
       },
+      needTotp: false,
       error: '',
       busy: false,
       icons: window.ElementPlusIconsVue,
     };
+  },
+  watch: {
+    // Another account: ask for a code only when the server does.
+    'model.username'() {
+      this.needTotp = false;
+      this.model.totp = '';
+    },
   },
   methods: {
     async submit() {
@@ -63,13 +86,27 @@ export default {
       this.busy = true;
       this.error = '';
       try {
-        const res = await api.post('/session', this.model, { quiet: true, noRedirect: true });
+        const body = { username: this.model.username, password: this.model.password };
+        if (this.needTotp) body.totp = this.model.totp;
+        const res = await api.post('/session', body, { quiet: true, noRedirect: true });
         setSession(res.user, res.csrf_token);
         this.model.password = '';
+        this.model.totp = '';
+        this.needTotp = false;
         announceLogin(res.user);
         location.hash = '#' + defaultRoute();
       } catch (e) {
-        this.error = e.message;
+        if (e.code === 'totp_required') {
+          // The password was right; ask for the code (not an error yet).
+          this.needTotp = true;
+          this.$nextTick(() => this.$refs.totp && this.$refs.totp.focus());
+        } else {
+          this.error = e.message;
+          if (e.code === 'totp_invalid') {
+            this.model.totp = '';
+            this.$nextTick(() => this.$refs.totp && this.$refs.totp.focus());
+          }
+        }
       } finally {
         this.busy = false;
       }
