@@ -84,7 +84,7 @@ export default {
       <template #header>
         <div class="zx-card-head">
           <span>错误清单（共 {{ fmt(errorCount) }} 处<template v-if="errorCount > errors.length">，下表列出前 {{ errors.length }} 处</template>）</span>
-          <el-button size="small" type="primary" plain @click="downloadErrors" v-if="jobId"
+          <el-button size="small" type="primary" plain @click="downloadErrors" v-if="jobId && hasErrorFile"
                      data-testid="import-errors-download">
             <el-icon><Download /></el-icon><span>下载错误清单</span>
           </el-button>
@@ -124,6 +124,7 @@ export default {
       errors: [],
       errorCount: 0,
       warnings: [],
+      hasErrorFile: false,
       timer: null,
       alive: true,
     };
@@ -193,6 +194,7 @@ export default {
       this.errors = [];
       this.errorCount = 0;
       this.warnings = [];
+      this.hasErrorFile = false;
       this.jobId = null;
       this.progress = 0;
       this.total = 0;
@@ -255,6 +257,7 @@ export default {
       const result = job.result || {};
       const errors = job.errors || result.errors || [];
       this.warnings = result.warnings || job.warnings || [];
+      this.hasErrorFile = job.has_error_file !== false;
       const count = Number(job.error_count ?? result.error_count ?? errors.length) || 0;
       this.errors = errors;
       this.errorCount = Math.max(count, errors.length);
