@@ -80,7 +80,8 @@ export default {
             </li>
             <li>输入应用中显示的{{ enrol.digits || 6 }}位数字完成启用。</li>
           </ol>
-          <el-form :model="confirmForm" @submit.prevent="confirmEnrol" class="zx-totp-form">
+          <el-form :model="confirmForm" @submit.prevent="confirmEnrol" class="zx-totp-form"
+                   :label-position="narrow ? 'top' : 'left'">
             <el-form-item :error="confirmError" label="动态验证码">
               <el-input v-model.trim="confirmForm.totp" name="totp" inputmode="numeric" maxlength="6"
                         autocomplete="one-time-code" placeholder="6位数字" class="zx-totp-code"
@@ -118,7 +119,7 @@ export default {
         </el-table-column>
         <el-table-column label="" :width="narrow ? 92 : 150" align="right">
           <template #default="{ row }">
-            <el-tag v-if="row.current" type="success" size="small" data-testid="session-current">当前会话</el-tag>
+            <el-tag v-if="row.current" type="success" size="small" disable-transitions data-testid="session-current">当前会话</el-tag>
             <el-button v-else size="small" type="danger" plain @click="revoke(row)"
                        :data-testid="'session-revoke-' + row.id">结束会话</el-button>
           </template>

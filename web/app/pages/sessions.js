@@ -33,7 +33,7 @@ export default {
           <template #default="{ row }">
             <a class="zx-crumb-link" role="link" tabindex="0" @click="filter(row)" @keydown.enter="filter(row)"
                :title="'只看 ' + row.username + ' 的会话'">{{ row.username }}</a>
-            <el-tag v-if="row.current" type="success" size="small" class="zx-sessions-me">当前</el-tag>
+            <el-tag v-if="row.current" type="success" size="small" class="zx-sessions-me" disable-transitions>当前</el-tag>
           </template>
         </el-table-column>
         <el-table-column label="ID" width="70" v-if="!narrow">
