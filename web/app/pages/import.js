@@ -3,6 +3,7 @@
 // then the counts or the table of errors (nothing is written when any row is
 // wrong) with a download of the full error list.
 import { api, saveBlob } from '../api.js';
+import { store } from '../store.js';
 import { formatCount } from '../util.js';
 import { COLUMNS, templateCsv, loadTemplate } from '../components/registry-fields.js';
 
@@ -91,6 +92,14 @@ export default {
         </div>
       </template>
       <el-table :data="errors" stripe border max-height="520" data-testid="import-error-table">
+        <el-table-column v-if="narrow" label="错误">
+          <template #default="{ row }">
+            <div class="zx-cell-main">{{ row.row ? '第 ' + row.row + ' 行' : '整个文件' }}<span v-if="row.column"> · {{ row.column }}</span></div>
+            <div v-if="row.value" class="zx-mono zx-muted">{{ row.value }}</div>
+            <div>{{ row.reason }}</div>
+          </template>
+        </el-table-column>
+        <template v-else>
         <el-table-column label="行号" width="76" align="right">
           <template #default="{ row }">{{ row.row || '—' }}</template>
         </el-table-column>
@@ -99,6 +108,7 @@ export default {
           <template #default="{ row }"><span class="zx-mono">{{ row.value }}</span></template>
         </el-table-column>
         <el-table-column prop="reason" label="原因" min-width="220"></el-table-column>
+        </template>
       </el-table>
     </el-card>
 
@@ -137,11 +147,13 @@ export default {
     clearTimeout(this.timer);
   },
   computed: {
+    narrow() { return store.narrow; },
     requiredCols() {
       return COLUMNS.filter((c) => c.required).map((c) => c.col).join('、');
     },
     percent() {
-      if (this.phase === 'done') return 100;
+      // A finished job fills the bar; a failed one shows it in red.
+      if (this.phase === 'done' || (this.phase === 'failed' && this.errorCount)) return 100;
       if (!this.total) return 0;
       return Math.min(100, Math.floor((this.progress * 100) / this.total));
     },
@@ -162,7 +174,7 @@ export default {
           return this.total ? `正在${what}：第 ${formatCount(this.progress)} / ${formatCount(this.total)} 行`
             : `正在${what}…`;
         case 'done': return `${what}完成`;
-        case 'failed': return `${what}未完成`;
+        case 'failed': return this.errorCount ? `${what}完成，发现错误` : `${what}失败`;
         default: return '';
       }
     },
