@@ -79,6 +79,10 @@ def main():
         ctype = TYPES[os.path.splitext(path)[1]]
         entries.append(f'\t{{"{url}", "{ctype}", "\\"{etag}\\"", zx_asset_{i}_raw, {len(data)}, '
                        f'zx_asset_{i}_gz, {len(gz)}}},')
+    # The assembler does not report .incbin files as dependencies, so name the content in
+    # the .S itself: a changed asset changes this file and the object is rebuilt.
+    digest = hashlib.sha256(b"".join(hashlib.sha256(open(p, "rb").read()).digest() for _, p in assets))
+    s_lines.insert(0, f"/* content {digest.hexdigest()} */")
     s_lines.append('\t.section .note.GNU-stack,"",@progbits')
     c_lines += ["", "const zx_asset zx_assets[] = {"]
     c_lines += entries
