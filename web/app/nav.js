@@ -1,6 +1,7 @@
 // Navigation: which pages exist, who may see them, where each role lands.
 // Later milestones add 监测帮扶, 台账, 报告 here.
 import { store, canManageUsers, canReadAudit, seesAreaData, canEditRegistry, isSecAdmin } from './store.js';
+import { MONITORING_NAV, MONITORING_GROUP } from './monitoring-nav.js';
 
 // group: the key of a sub-menu in GROUPS. hidden: a page reached from another
 // page, not from the menu; its path matches '/name/<param>' as well, and
@@ -10,6 +11,7 @@ export const NAV = [
   { path: '/households', title: '农户列表', icon: 'List', group: 'registry', areaScoped: true, allowed: seesAreaData },
   { path: '/household', title: '农户详情', hidden: true, menu: '/households', allowed: seesAreaData },
   { path: '/import', title: '导入', icon: 'Upload', group: 'registry', allowed: canEditRegistry },
+  ...MONITORING_NAV,
   { path: '/users', title: '用户管理', icon: 'User', allowed: canManageUsers },
   { path: '/audit', title: '审计日志', icon: 'Document', allowed: canReadAudit },
   { path: '/sessions', title: '会话管理', icon: 'Connection', allowed: isSecAdmin },
@@ -19,6 +21,7 @@ export const NAV = [
 
 export const GROUPS = {
   registry: { title: '农户台账', icon: 'Tickets' },
+  ...MONITORING_GROUP,
 };
 
 // The NAV entry of a route path ('/household/5107…' → the '/household' entry).

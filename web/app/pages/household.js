@@ -45,6 +45,7 @@ export default {
         </el-button>
         <span data-testid="hh-title">{{ h ? (h.head_name || '—') + ' 户' : '农户详情' }}</span>
         <span v-if="h" class="zx-page-title-sub zx-mono">{{ h.hh_no }}</span>
+        <a v-if="h" :href="'#/income/' + h.hh_no" class="zx-page-title-sub el-link el-link--primary" data-testid="hh-income">收入采集</a>
       </h2>
       <div class="zx-toolbar" v-if="h && canEdit">
         <el-button @click="editHousehold" data-testid="hh-edit">
