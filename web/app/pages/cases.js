@@ -23,7 +23,7 @@ export default {
       <div class="zx-filters">
         <el-radio-group v-model="state" @change="search" data-testid="case-state" class="zx-mon-states">
           <el-radio-button value="">进行中</el-radio-button>
-          <el-radio-button v-for="s in states" :key="s.key" :value="s.key">{{ s.name }}</el-radio-button>
+          <el-radio-button v-for="s in states" :key="s.key" :value="s.key">{{ s.key === 'discovered' ? '待核实' : s.name }}</el-radio-button>
           <el-radio-button value="rejected">不予纳入</el-radio-button>
           <el-radio-button value="all">全部</el-radio-button>
         </el-radio-group>
@@ -39,7 +39,7 @@ export default {
           </template>
         </el-table-column>
         <el-table-column v-if="!narrow" label="村 / 组" min-width="110">
-          <template #default="{ row }">{{ row.village }}<span v-if="row.group" class="zx-muted"> {{ row.group }}</span></template>
+          <template #default="{ row }">{{ row.village }}<span v-if="row.group" class="zx-muted zx-mon-grp">{{ row.group }}</span></template>
         </el-table-column>
         <el-table-column v-if="!narrow" label="来源" min-width="96"><template #default="{ row }">{{ row.source_name }}</template></el-table-column>
         <el-table-column v-if="!narrow" label="原因" min-width="200" show-overflow-tooltip><template #default="{ row }">{{ row.reason }}</template></el-table-column>

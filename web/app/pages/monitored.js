@@ -31,7 +31,7 @@ export default {
           <template #default="{ row }"><div>{{ row.head_name }} <span class="zx-muted">{{ row.size }}人</span></div><div class="zx-mono zx-muted">{{ row.household }}</div></template>
         </el-table-column>
         <el-table-column label="村 / 组" min-width="110">
-          <template #default="{ row }">{{ row.village }}<span v-if="row.group" class="zx-muted"> {{ row.group }}</span></template>
+          <template #default="{ row }">{{ row.village }}<span v-if="row.group" class="zx-muted zx-mon-grp">{{ row.group }}</span></template>
         </el-table-column>
         <el-table-column label="监测对象类别" min-width="120">
           <template #default="{ row }"><el-tag type="warning" size="small">{{ row.category }}</el-tag></template>

@@ -28,8 +28,7 @@ export default {
     <div v-else-if="village" class="zx-mon-sheet" v-loading="loading" data-testid="notice-sheet">
       <h1 class="zx-mon-sheet-title">{{ village.name }}防返贫监测对象识别纳入公示</h1>
       <p class="zx-mon-sheet-text">
-        根据防返贫动态监测和帮扶工作要求，经农户申报、干部排查、部门筛查预警，入户核实和村民代表评议，
-        拟将以下农户纳入防返贫监测对象，现予公示。公示期不少于 {{ days }} 天。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。
+        根据防返贫动态监测和帮扶工作要求，经农户申报、干部排查、部门筛查预警，入户核实和村民代表评议，拟将以下农户纳入防返贫监测对象，现予公示。公示期不少于 {{ days }} 天。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。
       </p>
       <table class="zx-mon-sheet-table" data-testid="notice-table">
         <thead><tr><th>序号</th><th>户主姓名</th><th>组</th><th>监测对象类别</th><th>纳入原因</th><th>公示期</th></tr></thead>
@@ -44,7 +43,7 @@ export default {
       </table>
       <p class="zx-mon-sheet-text">监督电话：______________________</p>
       <div class="zx-mon-sheet-sign">
-        <div>{{ village.name }}村民委员会</div>
+        <div>{{ signer }}</div>
         <div>{{ date }}</div>
       </div>
     </div>
@@ -53,6 +52,10 @@ export default {
     return { fixed: codeOfHash(), village: null, items: [], days: 5, date: '', loading: false, error: '' };
   },
   computed: {
+    signer() {
+      const n = this.village ? this.village.name : '';
+      return /委员会$/.test(n) ? n : n + '村民委员会';
+    },
     // A village from the URL, or the area tree's selection when it is a village.
     code() {
       if (this.fixed) return this.fixed;

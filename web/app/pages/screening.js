@@ -26,7 +26,7 @@ export default {
     </div>
     <el-card shadow="never" class="zx-card zx-gap-b" v-if="scr" data-testid="screen-summary">
       <div class="zx-mon-summary">
-        <div><span class="zx-muted">排查户数</span> <b data-testid="screen-screened">{{ scr.screened !== undefined ? fmt(scr.screened) : '—' }}</b></div>
+        <div v-if="scr.screened !== undefined"><span class="zx-muted">排查户数</span> <b data-testid="screen-screened">{{ fmt(scr.screened) }}</b></div>
         <div><span class="zx-muted">疑似对象</span> <b class="zx-mon-red" data-testid="screen-candidates">{{ fmt(scr.candidates) }}</b> 户</div>
         <div><span class="zx-muted">未采集收入</span> <b data-testid="screen-missing">{{ fmt(scr.missing_income) }}</b> 户</div>
         <div class="zx-muted">参数第 {{ scr.policy_version }} 版 · {{ scr.created_by }} {{ time(scr.created_at) }}</div>
@@ -47,16 +47,23 @@ export default {
       </div>
       <el-table :data="items" v-loading="loading" stripe :empty-text="tab === 'missing' ? '没有未采集收入的农户' : '没有疑似对象'"
                 data-testid="screen-table">
-        <el-table-column label="户主 / 户编号" min-width="150">
+        <el-table-column label="户主 / 户编号" :min-width="narrow ? 200 : 150">
           <template #default="{ row }">
-            <div><a class="zx-mon-link" role="link" tabindex="0" @click="openHh(row)" @keydown.enter="openHh(row)">{{ row.head_name }}</a></div>
+            <div><a class="zx-mon-link" role="link" tabindex="0" @click="openHh(row)" @keydown.enter="openHh(row)">{{ row.head_name }}</a>
+              <span v-if="narrow" class="zx-muted"> {{ row.group }}</span></div>
             <div class="zx-mono zx-muted">{{ row.household }}</div>
+            <template v-if="narrow && tab === 'candidates'">
+              <div class="zx-mon-tags">
+                <el-tag v-for="r in row.rules" :key="r" :type="ruleType(r)" size="small" effect="light" :data-testid="'rule-' + r">{{ ruleName(r) }}</el-tag>
+              </div>
+              <div v-for="(s, i) in row.reasons" :key="i" class="zx-mon-reason" data-testid="reason">{{ s }}</div>
+            </template>
           </template>
         </el-table-column>
         <el-table-column label="村 / 组" min-width="110" v-if="!narrow">
-          <template #default="{ row }">{{ row.village }}<span v-if="row.group" class="zx-muted"> {{ row.group }}</span></template>
+          <template #default="{ row }">{{ row.village }}<span v-if="row.group" class="zx-muted zx-mon-grp">{{ row.group }}</span></template>
         </el-table-column>
-        <el-table-column v-if="tab === 'candidates'" label="触发规则与原因" min-width="260">
+        <el-table-column v-if="tab === 'candidates' && !narrow" label="触发规则与原因" min-width="260">
           <template #default="{ row }">
             <div class="zx-mon-tags">
               <el-tag v-for="r in row.rules" :key="r" :type="ruleType(r)" size="small" effect="light" :data-testid="'rule-' + r">{{ ruleName(r) }}</el-tag>
