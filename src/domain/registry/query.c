@@ -151,7 +151,8 @@ static zx_err walk_ids(zx_stmt *s, page *p, int64_t rows, zx_hh_count *count, in
 }
 
 /* A small open-addressing set of household ids (dedupe of name matches). */
-#define SET_SLOTS 8192 /* power of two, > 2 * (ZX_HH_SEARCH_MAX + 1) */
+#define SET_SLOTS 2048 /* power of two, > 2 * (ZX_HH_SEARCH_MAX + 1) */
+_Static_assert(SET_SLOTS > 2 * (ZX_HH_SEARCH_MAX + 1), "the id set stays sparse");
 typedef struct idset {
 	int64_t slot[SET_SLOTS];
 	int n;
@@ -160,7 +161,7 @@ typedef struct idset {
 static bool idset_add(idset *s, int64_t id)
 {
 	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
-	for (size_t i = (size_t)(h >> 51) & (SET_SLOTS - 1);; i = (i + 1) & (SET_SLOTS - 1)) {
+	for (size_t i = (size_t)(h >> 32) & (SET_SLOTS - 1);; i = (i + 1) & (SET_SLOTS - 1)) {
 		if (s->slot[i] == id)
 			return false;
 		if (s->slot[i] == 0) {

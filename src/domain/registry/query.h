@@ -21,7 +21,7 @@
 /* Exact totals up to this many households; beyond it total_exact is false. */
 #define ZX_HH_COUNT_CAP 10000
 /* A search (q) pages through at most this many households. */
-#define ZX_HH_SEARCH_MAX 2000
+#define ZX_HH_SEARCH_MAX 500
 
 typedef struct zx_hh_filter {
 	const char *area;    /* 12-digit code (6/9 digits accepted); NULL or "" = the actor's area */

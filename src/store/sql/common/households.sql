@@ -5,7 +5,8 @@
 -- A list page is one query (hh_page_*); searches yield household ids in page order and
 -- hh_summary renders each. Filters: '' = any. Indexes (migration 0006): households_list
 -- (area_code, hh_no, hh_type, category, grp), households_category (category, area_code,
--- hh_no, hh_type, grp), persons_name (county, name COLLATE zh, area_code, household_id).
+-- hh_no, hh_type, grp), persons_name (county, name COLLATE zh, area_code, household_id),
+-- persons_area_name (area_code, name COLLATE zh, household_id).
 
 -- A page of the list in (village, 户编号) order, rendered (the columns of hh_summary): the
 -- inner query walks households_list alone (the offset costs index entries only), the joins
@@ -36,8 +37,12 @@ LEFT JOIN areas v ON v.code = h.area_code
 LEFT JOIN areas t ON t.code = substr(h.area_code, 1, 9) || '000'
 ORDER BY h.area_code, h.hh_no;
 
--- Exact count of a list without a 组 filter, from the per-village counts that triggers keep
--- (household_counts, migration 0006). $3 hh_type, $4 category.
+-- Exact count of an unfiltered list, from the per-village counts that triggers keep
+-- (household_counts, migration 0006).
+-- name: hh_count_all scoped
+SELECT coalesce(sum(households), 0) FROM household_counts WHERE area_code BETWEEN $1 AND $2;
+
+-- The same with 户类型 ($3) and/or 监测对象类别 ($4) ('' = any).
 -- name: hh_count_fast scoped
 SELECT coalesce(sum(households), 0) FROM household_counts
 WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3) AND ($4 = '' OR category = $4);
@@ -74,13 +79,13 @@ WHERE p.county = $3 AND p.name COLLATE zh >= $4 AND p.name COLLATE zh < $5
   AND ($6 = '' OR h.hh_type = $6) AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)
 ORDER BY p.name COLLATE zh, p.area_code, p.id LIMIT $9;
 
--- The same inside one village ($3): a village is small, its members are read by area and sorted.
+-- The same inside one village ($3), on persons_area_name.
 -- name: hh_name_rows_village scoped
 SELECT p.household_id FROM persons p JOIN households h ON h.id = p.household_id
-WHERE p.area_code = $3 AND substr(p.name, 1, length($4)) = $4 AND p.name COLLATE zh < $5
-  AND p.area_code BETWEEN $1 AND $2
+WHERE p.area_code = $3 AND p.name COLLATE zh >= $4 AND p.name COLLATE zh < $5
+  AND substr(p.name, 1, length($4)) = $4 AND p.area_code BETWEEN $1 AND $2
   AND ($6 = '' OR h.hh_type = $6) AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)
-ORDER BY p.name COLLATE zh, p.id LIMIT $9;
+ORDER BY p.name COLLATE zh, p.household_id LIMIT $9;
 
 -- The household of the member with blind index $4 in county $3 (at most one: unique index).
 -- name: hh_ids_by_id_bidx scoped

@@ -6,9 +6,14 @@
 -- persons_name: 姓名 prefix search in Chinese collation order (ICU "zh", registered on every
 -- connection by store_sqlite.c) over a county; area_code and household_id in the index let a
 -- town's search filter and find households without reading the persons table.
+-- persons_area_name replaces 0002's persons_area (area_code): the same leading column for
+-- every query by area, plus 姓名 in collation order for a village clerk's search — one index
+-- instead of two, so an import maintains no more person indexes than before.
 CREATE INDEX households_list ON households (area_code, hh_no, hh_type, category, grp);
 CREATE INDEX households_category ON households (category, area_code, hh_no, hh_type, grp);
 CREATE INDEX persons_name ON persons (county, name COLLATE zh, area_code, household_id);
+DROP INDEX persons_area;
+CREATE INDEX persons_area_name ON persons (area_code, name COLLATE zh, household_id);
 
 -- household_counts: households and persons per (village, 户类型, 监测对象类别), kept exact by
 -- the triggers below in the same transaction as every insert, update and delete of a
