@@ -19,6 +19,7 @@ typedef struct zx_app {
 	size_t max_body;         /* JSON bodies; default 1 MiB */
 	size_t max_upload;       /* imports; default 512 MiB */
 	char data_dir[512];      /* uploads, job outputs */
+	struct zx_jobs *jobs;    /* background jobs (imports); NULL when not serving */
 	char metrics_token[256]; /* Bearer token for /metrics from elsewhere than loopback; "" = none */
 } zx_app;
 

@@ -53,6 +53,8 @@ extern const api_route api_security_routes[];
 extern const api_route api_ops_routes[];
 extern const api_route api_household_routes[];
 extern const api_route api_export_routes[];
+extern const api_route api_import_routes[];
+extern const api_route api_job_routes[];
 
 /* Replies. api_json takes ownership of obj. */
 void api_json(api_call *c, int status, json_t *obj);

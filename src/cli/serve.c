@@ -23,6 +23,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "domain/jobs/jobs.h"
 #include "domain/auth/security.h"
 
 #define USAGE                                                                                                \
@@ -220,6 +221,9 @@ int cmd_serve(int argc, char **argv)
 		e = ZX_ENOMEM;
 		goto out;
 	}
+	e = zx_jobs_start(st, 1, &app.jobs, &ei);
+	if (e)
+		goto out;
 	e = zx_api_register(router, &app);
 	if (e)
 		goto out;
@@ -258,6 +262,7 @@ int cmd_serve(int argc, char **argv)
 		zx_info("serve: drained, stopping");
 out:
 	zx_server_stop(srv);
+	zx_jobs_stop(app.jobs); /* lets a running import finish */
 	zx_router_free(router);
 	zx_store_close(st);
 	if (lock_fd >= 0)

@@ -1,0 +1,199 @@
+// Household import over HTTP: POST /api/v1/imports streams the file to disk and answers
+// 202 with a job; GET /api/v1/jobs/{id} reports progress, the counts and the first errors;
+// …/errors.csv gives the whole error list for Excel. Nothing is written when a row is
+// wrong, the upload is deleted after the job, a job is private to its creator and the
+// administrators of its area, and an upload over the cap is refused with 413.
+import assert from 'node:assert/strict';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { assertError, makeDemo, request, serve, startCounty, tempDir } from '../lib/zxserver.mjs';
+
+const DATA = path.resolve('tests/data/import');
+const COUNTY = '510722000000';
+
+let zx;
+let admin;
+let clerk;
+let other;
+
+before(async () => {
+  zx = await startCounty({
+    households: 0,
+    users: [
+      { name: 'clerk_a', role: 'village_clerk', where: 'villageA' },
+      { name: 'admin_b', role: 'town_admin', where: 'townB' },
+    ],
+  });
+  admin = await zx.login(zx.admin.username);
+  clerk = await zx.login('clerk_a');
+  other = await zx.login('admin_b');
+});
+
+after(async () => {
+  await zx?.stop();
+});
+
+async function upload(session, file, query = 'kind=households', headers = {}) {
+  const body = typeof file === 'string' ? await readFile(path.join(DATA, file)) : file;
+  return zx.req(`/api/v1/imports?${query}`, {
+    method: 'POST', session, body,
+    headers: { 'Content-Type': 'text/csv', 'X-File-Name': encodeURIComponent('农户表.csv'), ...headers },
+  });
+}
+
+// Polls the job until it has ended.
+async function finished(session, id) {
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const r = await zx.req(`/api/v1/jobs/${id}`, { session });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.progress >= 0 && r.json.progress <= r.json.total, r.text);
+    if (r.json.status === 'done' || r.json.status === 'failed') return r.json;
+    assert.ok(Date.now() < deadline, 'job did not finish: ' + r.text);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+async function countyCounts() {
+  const r = await zx.req(`/api/v1/areas/${COUNTY}`, { session: admin });
+  assert.equal(r.status, 200, r.text);
+  return { households: r.json.households, persons: r.json.persons };
+}
+
+async function uploadsLeft() {
+  return (await readdir(zx.db + '.files')).filter((f) => f.endsWith('.upload'));
+}
+
+describe('import households', () => {
+  test('a dry run checks the file and writes nothing', async () => {
+    const r = await upload(admin, 'good.csv', 'kind=households&dry_run=1');
+    assert.equal(r.status, 202, r.text);
+    const job = await finished(admin, r.json.job.id);
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.equal(job.result.dry_run, true);
+    assert.equal(job.result.written, false);
+    assert.equal(job.result.households, 3);
+    assert.equal(job.result.created, 3);
+    assert.deepEqual(await countyCounts(), { households: 0, persons: 0 });
+  });
+
+  test('a good file is imported by a job and the counts appear in the area', async () => {
+    const r = await upload(admin, 'good.csv');
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.job.status, 'queued');
+    assert.ok(r.json.job.id > 0);
+    const job = await finished(admin, r.json.job.id);
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.equal(job.kind, 'import.households');
+    assert.equal(job.progress, job.total);
+    assert.deepEqual(
+      [job.result.households, job.result.persons, job.result.created, job.result.updated],
+      [3, 7, 3, 0]);
+    assert.equal(job.result.file_name, '农户表.csv');
+    assert.equal(job.error_count, 0);
+    assert.deepEqual(job.errors, []);
+    assert.match(job.message, /^导入成功: 3户 7人 \(新增 3, 更新 0\)/);
+    assert.deepEqual(await countyCounts(), { households: 3, persons: 7 });
+    assert.deepEqual(await uploadsLeft(), [], 'the upload is deleted after the job');
+    // The same file again: nothing changes, nothing duplicates.
+    const again = await finished(admin, (await upload(admin, 'good.csv')).json.job.id);
+    assert.equal(again.result.unchanged, 3);
+    assert.deepEqual(await countyCounts(), { households: 3, persons: 7 });
+  });
+
+  test('a bad file fails the job with row/column errors and an errors.csv; nothing is written', async () => {
+    const before = await countyCounts();
+    const r = await upload(admin, 'bad_check_digit.csv');
+    assert.equal(r.status, 202, r.text);
+    const job = await finished(admin, r.json.job.id);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.error_count, 1);
+    assert.deepEqual(
+      [job.errors[0].row, job.errors[0].column],
+      [3, '证件号码']);
+    assert.match(job.errors[0].reason, /校验位/);
+    assert.match(job.errors[0].value, /^5107\*{10}\d{3}[\dX]$/, 'the ID is masked');
+    assert.match(job.message, /^导入失败: 共 1 处错误，未写入任何数据/);
+    assert.equal(job.has_error_file, true);
+    assert.deepEqual(await countyCounts(), before);
+    const csv = await fetch(`${zx.url}/api/v1/jobs/${job.id}/errors.csv`, { headers: { Cookie: admin.cookie } });
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type'), /^text\/csv/);
+    assert.match(csv.headers.get('content-disposition'), /attachment/);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM for Excel');
+    const text = bytes.subarray(3).toString('utf8');
+    assert.ok(text.startsWith('"行号","列","值","原因"\r\n'), JSON.stringify(text.slice(0, 40)));
+    assert.match(text, /"3","证件号码","5107\*{10}/);
+    assert.doesNotMatch(text, /\d{17}[\dX]/, 'no full ID number in the error list');
+    assert.deepEqual(await uploadsLeft(), []);
+  });
+
+  test('a file whose village lies outside the clerk\'s village is refused by the job', async () => {
+    const r = await upload(clerk, 'good.csv');
+    assert.equal(r.status, 202, r.text);
+    const job = await finished(clerk, r.json.job.id);
+    assert.equal(job.status, 'failed');
+    assert.ok(job.errors.some((e) => e.column === '行政区划代码' && /不在本次导入区域/.test(e.reason)),
+      JSON.stringify(job.errors));
+  });
+
+  test('a job is private to its creator and the administrators of its area', async () => {
+    const mine = await upload(clerk, 'bad_phone.csv');
+    const id = mine.json.job.id;
+    await finished(clerk, id);
+    assert.equal((await zx.req(`/api/v1/jobs/${id}`, { session: admin })).status, 200, 'county admin sees it');
+    assertError(await zx.req(`/api/v1/jobs/${id}`, { session: other }), 404, 'not_found');
+    assertError(await zx.req(`/api/v1/jobs/${id}/errors.csv`, { session: other }), 404, 'not_found');
+    const adminJob = await upload(admin, 'good.csv', 'kind=households&dry_run=1');
+    assertError(await zx.req(`/api/v1/jobs/${adminJob.json.job.id}`, { session: clerk }), 404, 'not_found');
+    assertError(await zx.req('/api/v1/jobs/999999', { session: admin }), 404, 'not_found');
+    await finished(admin, adminJob.json.job.id);
+  });
+
+  test('bad requests are refused before any job exists', async () => {
+    assertError(await upload(admin, 'good.csv', 'kind=ledger'), 400, 'unsupported_kind');
+    assertError(await upload(admin, Buffer.alloc(0)), 400, 'empty_upload');
+    assertError(await upload(admin, 'good.csv', 'kind=households&area=510722999000'), 404, 'area_not_found');
+    assertError(await upload(admin, 'good.csv', 'kind=households&area=510723000000'), 403, 'area_forbidden');
+    assertError(await upload(clerk, 'good.csv', `kind=households&area=${COUNTY}`), 403, 'area_forbidden');
+    assertError(await upload(admin, 'good.csv', 'kind=households&encoding=latin1'), 400);
+    assertError(await upload(admin, 'good.csv', 'kind=households', { 'Content-Type': 'multipart/form-data; boundary=x' }),
+      400, 'multipart_unsupported');
+    const noCsrf = await zx.req('/api/v1/imports?kind=households', {
+      method: 'POST', session: admin, csrf: false, body: await readFile(path.join(DATA, 'good.csv')),
+    });
+    assertError(noCsrf, 403);
+    assert.deepEqual(await uploadsLeft(), []);
+  });
+});
+
+describe('upload cap', () => {
+  let dir;
+  let server;
+
+  before(async () => {
+    dir = await tempDir();
+    const demo = await makeDemo(dir, { households: 0 });
+    const conf = path.join(dir, 'zhenxing.conf');
+    await writeFile(conf, `db = ${demo.db}\nupload_max_mb = 1\n`);
+    server = await serve(demo.db, ['--config', conf]);
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('an upload over the cap is refused with 413 and leaves no file behind', async () => {
+    const big = Buffer.alloc(1536 * 1024, 0x41);
+    const r = await request(server.url, '/api/v1/imports?kind=households', {
+      method: 'POST', body: big, headers: { 'Content-Type': 'text/csv' },
+    });
+    assertError(r, 413);
+    assert.ok(server.alive);
+    const left = (await readdir(path.join(dir, 'zx.db.files'))).filter((f) => f.includes('upload'));
+    assert.deepEqual(left, []);
+  });
+});
