@@ -10,7 +10,6 @@
  * Candidates stream out as the query yields them, so memory stays flat for a county.
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +59,24 @@ static void csv_field(const char *s)
 	putchar('"');
 }
 
+/* A JSON string (UTF-8 passes through; quotes, backslashes and control bytes escaped).
+ * Written by hand: the candidates of a county are 10^5 objects, and this is the hot path. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			putchar('\\');
+			putchar(*p);
+		} else if (*p < 0x20) {
+			printf("\\u%04x", *p);
+		} else {
+			putchar(*p);
+		}
+	}
+	putchar('"');
+}
+
 static void header(out_ctx *o)
 {
 	const zx_screen_result *r = o->res;
@@ -81,17 +98,21 @@ static bool print_candidate(void *ctx, const zx_screen_candidate *c)
 	if (!o->header_done)
 		header(o);
 	if (o->format == FMT_JSON) {
-		json_t *rules = json_array(), *reasons = json_array();
+		fputs(o->n ? ",{\"household\":" : "{\"household\":", stdout);
+		json_str(c->hh_no);
+		fputs(",\"rules\":[", stdout);
 		for (int i = 0; i < c->nrules; i++) {
-			json_array_append_new(rules, json_string(c->rule_ids[i]));
-			json_array_append_new(reasons, json_string(c->reasons[i]));
+			if (i)
+				putchar(',');
+			json_str(c->rule_ids[i]);
 		}
-		json_t *obj =
-		    json_pack("{s:s,s:o,s:o}", "household", c->hh_no, "rules", rules, "reasons", reasons);
-		if (o->n)
-			putchar(',');
-		json_dumpf(obj, stdout, JSON_COMPACT);
-		json_decref(obj);
+		fputs("],\"reasons\":[", stdout);
+		for (int i = 0; i < c->nrules; i++) {
+			if (i)
+				putchar(',');
+			json_str(c->reasons[i]);
+		}
+		fputs("]}", stdout);
 	} else if (o->format == FMT_CSV) {
 		csv_field(c->hh_no);
 		printf(",%s,", c->area_code);

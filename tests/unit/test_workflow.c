@@ -303,6 +303,11 @@ static void test_include_makes_the_household_a_monitored_one(void **state)
 	assert_string_equal(hh.category, "边缘易致贫户");
 	assert_string_equal(hh.risk_type, "因病");
 	assert_string_equal(hh.helper, "赵六");
+	/* The household's timeline shows the three changes. */
+	assert_int_equal(
+	    mont_sql_int(d, "SELECT count(*) FROM household_changes WHERE source = 'edit' AND field IN "
+	                    "('监测对象类别', '风险类型', '帮扶责任人') AND old_value = ''"),
+	    3);
 	/* A monitored household cannot start another case. */
 	zx_case_input again = {k.hh_no, "cadre", 0, "再次排查", NULL, NULL, NULL};
 	assert_int_equal(zx_case_create(d->c, &a, &again, NULL, &ei), ZX_ECONFLICT);

@@ -295,6 +295,25 @@ static void policy_vars(run_state *st)
 	snprintf(v[V_LIMIT].value, sizeof(v[V_LIMIT].value), "%" PRId64, p->drop_percent);
 }
 
+/* Households screened and without a survey, from counts over indexes only. */
+static zx_err totals(zx_conn *c, const zx_scope *sc, zx_screen_result *res)
+{
+	zx_stmt *s;
+	zx_err e = zx_query_open(c, sc, ZXQ_screening_totals, ZX_ARGS(ZX_INT(res->year)), &s);
+	if (e)
+		return e;
+	bool row;
+	e = zx_stmt_next(s, &row);
+	if (!e && row) {
+		int64_t all = zx_col_int(s, 0), monitored = zx_col_int(s, 1), surveyed = zx_col_int(s, 2),
+		        monitored_surveyed = zx_col_int(s, 3);
+		res->screened = surveyed - monitored_surveyed;
+		res->missing_income = all - monitored - res->screened;
+	}
+	zx_stmt_done(s);
+	return e;
+}
+
 /* The evaluation proper; the caller holds a transaction and resolved the policy. */
 static zx_err evaluate(zx_conn *c, const zx_scope *sc, zx_screen_result *res, zx_screen_fn fn, void *ctx)
 {
@@ -331,11 +350,7 @@ static zx_err evaluate(zx_conn *c, const zx_scope *sc, zx_screen_result *res, zx
 			break;
 	zx_stmt_done(s);
 	if (!e)
-		e = zx_query_int(c, sc, ZXQ_screening_missing_count, ZX_ARGS(ZX_INT(res->year)),
-		                 &res->missing_income);
-	if (!e)
-		e = zx_query_int(c, sc, ZXQ_screening_screened_count, ZX_ARGS(ZX_INT(res->year)),
-		                 &res->screened);
+		e = totals(c, sc, res);
 	details_free(&warnings);
 	details_free(&events);
 	free(st);

@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "domain/auth/audit.h"
 #include "domain/monitoring/monitoring.h"
+#include "domain/registry/history.h"
 
 #define DAY 86400
 
@@ -412,6 +413,33 @@ static zx_err step_checks(const zx_actor *a, const zx_case *k, zx_case_action ac
 	return check_proposals(k->hh_type, cat, risk, helper, ei);
 }
 
+/* 纳入监测: the household's category, risk type and helper change, each change recorded in
+ * the household's history (the registry's timeline) in the same transaction. */
+static zx_err include_household(zx_conn *c, const zx_actor *a, const zx_case *k, const char *cat,
+                                const char *risk, const char *helper, int64_t now)
+{
+	zx_scope hs;
+	zx_scope_of_area(k->area_code, &hs);
+	zx_mon_household hh;
+	zx_err e = zx_mon_household_by_id(c, &hs, k->household_id, &hh);
+	if (e)
+		return e == ZX_ENOTFOUND ? ZX_EINTERNAL : e;
+	int64_t changes = 0;
+	e = zx_exec(
+	    c, &hs, ZXQ_mon_household_set_monitoring,
+	    ZX_ARGS(ZX_INT(k->household_id), ZX_TEXT(cat), ZX_TEXT(risk), ZX_TEXT(helper), ZX_INT(now)),
+	    &changes);
+	if (!e && changes != 1)
+		e = ZX_EINTERNAL;
+	const char *fields[3] = {"监测对象类别", "风险类型", "帮扶责任人"};
+	const char *olds[3] = {hh.category, hh.risk_type, hh.helper}, *news[3] = {cat, risk, helper};
+	for (int i = 0; !e && i < 3; i++)
+		if (strcmp(olds[i], news[i]) != 0)
+			e = zx_history_record(c, a, k->household_id, 0, k->area_code, "edit", fields[i],
+			                      olds[i], news[i]);
+	return e;
+}
+
 static zx_err apply(zx_conn *c, const zx_actor *a, const zx_case *k, zx_case_action act, zx_case_state to,
                     const zx_transition_input *in, const char *attach)
 {
@@ -433,16 +461,8 @@ static zx_err apply(zx_conn *c, const zx_actor *a, const zx_case *k, zx_case_act
 	if (!e)
 		e = insert_step(c, a, k, zx_case_state_key(k->state), zx_case_state_key(to),
 		                zx_case_action_key(act), in->opinion, attach);
-	if (!e && to == ZX_CASE_INCLUDED) {
-		zx_scope hs;
-		zx_scope_of_area(k->area_code, &hs);
-		e = zx_exec(c, &hs, ZXQ_mon_household_set_monitoring,
-		            ZX_ARGS(ZX_INT(k->household_id), ZX_TEXT(cat), ZX_TEXT(risk), ZX_TEXT(helper),
-		                    ZX_INT(now)),
-		            &changes);
-		if (!e && changes != 1)
-			e = ZX_EINTERNAL;
-	}
+	if (!e && to == ZX_CASE_INCLUDED)
+		e = include_household(c, a, k, cat, risk, helper, now);
 	if (!e) {
 		char obj[48], detail[160];
 		snprintf(obj, sizeof(obj), "case:%" PRId64, k->id);

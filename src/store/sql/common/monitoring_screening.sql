@@ -10,64 +10,66 @@ SELECT id, bit, seq, name, template, params, enabled FROM screening_rules ORDER 
 --   $8 medical_selfpay_ratio (%), $9 / $10 first and last day of the year (YYYYMMDD).
 -- Bits: 1 income_below_line, 2 income_warning_band, 4 income_drop, 8 housing_unsafe,
 -- 16 water_unsafe, 32 medical_uninsured, 64 school_dropout, 128 dept_warning.
+-- Shape (bench/screen, P2): `inc` reads only the covering index income_surveys_area (this year's
+-- row, last year's by seek); `fact` gathers the few households with a non-income fact through
+-- partial indexes; households are read by id only for the candidates, at the end, where 监测户
+-- are dropped (category <> '').
 -- name: screening_evaluate scoped
-WITH cur AS (
-	SELECT household_id, net, size FROM income_surveys
-	WHERE area_code BETWEEN $1 AND $2 AND year = $3
-), prev AS (
-	SELECT household_id, net, size FROM income_surveys
-	WHERE area_code BETWEEN $1 AND $2 AND year = $3 - 1
-), uninsured AS (
-	SELECT household_id, count(*) AS n FROM persons
-	WHERE area_code BETWEEN $1 AND $2 AND insured = 0 GROUP BY household_id
-), dropout AS (
-	SELECT household_id, count(*) AS n FROM persons
-	WHERE area_code BETWEEN $1 AND $2 AND school = '失学辍学' GROUP BY household_id
-), warn AS (
-	SELECT household_id,
-	       sum(CASE WHEN source_dept = '医保' AND amount IS NOT NULL THEN amount ELSE 0 END) AS selfpay,
-	       sum(CASE WHEN source_dept = '医保' AND amount IS NOT NULL THEN 0 ELSE 1 END) AS others
-	FROM dept_warnings
-	WHERE area_code BETWEEN $1 AND $2 AND occurred_ymd BETWEEN $9 AND $10
-	GROUP BY household_id
+WITH inc AS (
+	SELECT c.area_code, c.household_id, c.net, c.size, coalesce(p.net, 0) AS pnet, coalesce(p.size, 0) AS psize
+	FROM income_surveys c
+	LEFT JOIN income_surveys p ON p.area_code = c.area_code AND p.year = $3 - 1 AND p.household_id = c.household_id
+	WHERE c.area_code BETWEEN $1 AND $2 AND c.year = $3
+), facts AS (
+	SELECT id AS household_id,
+	       CASE WHEN housing_safe = 0 THEN 8 ELSE 0 END + CASE WHEN water_safe = 0 THEN 16 ELSE 0 END AS hw,
+	       0 AS uninsured, 0 AS dropout, 0 AS selfpay, 0 AS others
+	FROM households WHERE area_code BETWEEN $1 AND $2 AND (housing_safe = 0 OR water_safe = 0)
+	UNION ALL
+	SELECT household_id, 0, 1, 0, 0, 0 FROM persons WHERE area_code BETWEEN $1 AND $2 AND insured = 0
+	UNION ALL
+	SELECT household_id, 0, 0, 1, 0, 0 FROM persons WHERE area_code BETWEEN $1 AND $2 AND school = '失学辍学'
+	UNION ALL
+	SELECT household_id, 0, 0, 0,
+	       CASE WHEN source_dept = '医保' AND amount IS NOT NULL THEN amount ELSE 0 END,
+	       CASE WHEN source_dept = '医保' AND amount IS NOT NULL THEN 0 ELSE 1 END
+	FROM dept_warnings WHERE area_code BETWEEN $1 AND $2 AND occurred_ymd BETWEEN $9 AND $10
+), fact AS (
+	SELECT household_id, max(hw) AS hw, sum(uninsured) AS uninsured, sum(dropout) AS dropout,
+	       sum(selfpay) AS selfpay, sum(others) AS others
+	FROM facts GROUP BY household_id
 ), eval AS (
-	SELECT h.id, h.hh_no, h.area_code, cur.net, cur.size,
-	       coalesce(prev.net, 0) AS pnet, coalesce(prev.size, 0) AS psize,
-	       coalesce(uninsured.n, 0) AS n_uninsured, coalesce(dropout.n, 0) AS n_dropout,
-	       coalesce(warn.selfpay, 0) AS selfpay, coalesce(warn.others, 0) AS others,
-	       (CASE WHEN cur.net < $4 * cur.size THEN 1 ELSE 0 END)
-	     | (CASE WHEN cur.net >= $4 * cur.size AND cur.net * 1000 < $4 * $5 * cur.size THEN 2 ELSE 0 END)
-	     | (CASE WHEN prev.net > 0
-	              AND (prev.net * cur.size - cur.net * prev.size) * 100 > $6 * prev.net * cur.size
+	SELECT inc.area_code, inc.household_id, inc.net, inc.size, inc.pnet, inc.psize,
+	       coalesce(fact.uninsured, 0) AS n_uninsured, coalesce(fact.dropout, 0) AS n_dropout,
+	       coalesce(fact.selfpay, 0) AS selfpay, coalesce(fact.others, 0) AS others,
+	       (CASE WHEN inc.net < $4 * inc.size THEN 1 ELSE 0 END)
+	     | (CASE WHEN inc.net >= $4 * inc.size AND inc.net * 1000 < $4 * $5 * inc.size THEN 2 ELSE 0 END)
+	     | (CASE WHEN inc.pnet > 0
+	              AND (inc.pnet * inc.size - inc.net * inc.psize) * 100 > $6 * inc.pnet * inc.size
 	             THEN 4 ELSE 0 END)
-	     | (CASE WHEN h.housing_safe = 0 THEN 8 ELSE 0 END)
-	     | (CASE WHEN h.water_safe = 0 THEN 16 ELSE 0 END)
-	     | (CASE WHEN uninsured.n > 0 THEN 32 ELSE 0 END)
-	     | (CASE WHEN dropout.n > 0 THEN 64 ELSE 0 END)
-	     | (CASE WHEN warn.others > 0
-	              OR (warn.selfpay > 0
-	                  AND (warn.selfpay >= $7 OR ($8 > 0 AND warn.selfpay * 100 >= $8 * cur.net)))
+	     | coalesce(fact.hw, 0)
+	     | (CASE WHEN fact.uninsured > 0 THEN 32 ELSE 0 END)
+	     | (CASE WHEN fact.dropout > 0 THEN 64 ELSE 0 END)
+	     | (CASE WHEN fact.others > 0
+	              OR (fact.selfpay > 0
+	                  AND (fact.selfpay >= $7 OR ($8 > 0 AND fact.selfpay * 100 >= $8 * inc.net)))
 	             THEN 128 ELSE 0 END) AS rules
-	FROM cur
-	JOIN households h ON h.id = cur.household_id
-	LEFT JOIN prev ON prev.household_id = cur.household_id
-	LEFT JOIN uninsured ON uninsured.household_id = cur.household_id
-	LEFT JOIN dropout ON dropout.household_id = cur.household_id
-	LEFT JOIN warn ON warn.household_id = cur.household_id
-	WHERE h.category = ''
+	FROM inc LEFT JOIN fact ON fact.household_id = inc.household_id
 )
-SELECT id, hh_no, area_code, net, size, pnet, psize, n_uninsured, n_dropout, selfpay, others, rules
-FROM eval WHERE rules <> 0 ORDER BY area_code, hh_no;
+SELECT h.id, h.hh_no, h.area_code, eval.net, eval.size, eval.pnet, eval.psize, eval.n_uninsured,
+       eval.n_dropout, eval.selfpay, eval.others, eval.rules
+FROM eval CROSS JOIN households h ON h.id = eval.household_id
+WHERE eval.rules <> 0 AND h.area_code BETWEEN $1 AND $2 AND h.category = ''
+ORDER BY h.area_code, h.hh_no;
 
--- Households of the area that are not 监测户 and have no survey for year $3 (未采集收入).
--- name: screening_missing_count scoped
-SELECT count(*) FROM households h
-WHERE h.area_code BETWEEN $1 AND $2 AND h.category = ''
-  AND NOT EXISTS (SELECT 1 FROM income_surveys s WHERE s.household_id = h.id AND s.year = $3);
-
--- name: screening_screened_count scoped
-SELECT count(*) FROM income_surveys s JOIN households h ON h.id = s.household_id
-WHERE s.area_code BETWEEN $1 AND $2 AND s.year = $3 AND h.category = '';
+-- The households of the area: all, 监测户, with a survey for year $3, 监测户 with one. Screened =
+-- surveyed − monitored_surveyed; 未采集收入 = (all − 监测户) − screened. Indexes only.
+-- name: screening_totals scoped
+SELECT (SELECT count(*) FROM households WHERE area_code BETWEEN $1 AND $2),
+       (SELECT count(*) FROM households WHERE area_code BETWEEN $1 AND $2 AND category <> ''),
+       (SELECT count(*) FROM income_surveys WHERE area_code BETWEEN $1 AND $2 AND year = $3),
+       (SELECT count(*) FROM households h WHERE h.area_code BETWEEN $1 AND $2 AND h.category <> ''
+          AND EXISTS (SELECT 1 FROM income_surveys s WHERE s.household_id = h.id AND s.year = $3));
 
 -- Department warnings of the year, for the reasons of dept_warning ($3..$4 YYYYMMDD).
 -- name: screening_warning_details scoped

@@ -207,6 +207,8 @@ CREATE INDEX case_steps_case ON case_steps (case_id, id);
 
 -- 监测户 lists and counts read only the monitored households.
 CREATE INDEX households_monitored ON households (area_code, category) WHERE category <> '';
+-- housing_unsafe / water_unsafe read only the households concerned.
+CREATE INDEX households_unsafe ON households (area_code) WHERE housing_safe = 0 OR water_safe = 0;
 
 -- Person-level screening rules read only the few persons they concern.
 CREATE INDEX persons_dropout ON persons (area_code, household_id) WHERE school = '失学辍学';
