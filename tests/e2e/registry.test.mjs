@@ -272,6 +272,22 @@ test('a village clerk sees only the households of their village', async (t) => {
   });
 });
 
+test('the list follows the area picked in the tree', async (t) => {
+  await withPage(t, browser, async (page) => {
+    await signIn(page);
+    await openList(page);
+    const me = await apiGet(page, srv.url, '/me');
+    const towns = (await apiGet(page, srv.url, `/areas/${me.user.area_code}/children`)).items;
+    const town = towns.reduce((a, b) => (b.households > a.households ? b : a));
+    await page.locator(`[data-testid="area-tree"] [data-code="${town.code}"]`).click();
+    await until(async () => {
+      const total = Number((await page.locator('.zx-pager .el-pagination__total').innerText()).replace(/\D/g, ''));
+      return total === town.households;
+    }, 'the town total');
+    assert.match(await page.locator('[data-testid="page-households"] .zx-page-title').innerText(), new RegExp(town.name));
+  });
+});
+
 test('the 村 filter narrows the county list to one village', async (t) => {
   await withPage(t, browser, async (page) => {
     await signIn(page);
