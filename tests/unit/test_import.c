@@ -495,6 +495,48 @@ static void test_import_all_or_nothing_one_bad_row_among_a_thousand_writes_nothi
 	unlink(path);
 }
 
+/* Household 5107221010020001's second member comes after household ...0002: the rows of a
+ * household need not be together (the streaming writer must give way to the full check). */
+static void test_import_joins_household_rows_that_are_apart(void **state)
+{
+	fixture *f = *state;
+	char src[600], path[128], line[16][1024];
+	data_path("good.csv", src, sizeof src);
+	snprintf(path, sizeof path, "%s/apart.csv", f->dir);
+	FILE *in = fopen(src, "rb");
+	assert_non_null(in);
+	int n = 0;
+	while (n < 16 && fgets(line[n], sizeof line[n], in))
+		n++;
+	fclose(in);
+	assert_int_equal(n, 8);
+	FILE *out = fopen(path, "wb");
+	int order[] = {0, 1, 3, 4, 5, 2, 6, 7}; /* line 3 (尹莲兰) after household 2 */
+	for (int i = 0; i < n; i++)
+		fputs(line[order[i]], out);
+	fclose(out);
+	assert_int_equal(import_path(f, path, NULL, false), ZX_OK);
+	assert_int_equal(f->r.households, 3);
+	assert_int_equal(f->r.created, 3);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM persons"), 7);
+	assert_int_equal(sql_int(f, "SELECT size FROM households WHERE hh_no = '5107221010020001'"), 3);
+	char s[128];
+	sql_text(f,
+	         "SELECT group_concat(name, ',') FROM (SELECT p.name FROM persons p JOIN households h ON "
+	         "h.id = p.household_id WHERE h.hh_no = '5107221010020001' ORDER BY p.seq)",
+	         s, sizeof s);
+	assert_string_equal(s, "张光永,张小明,尹莲兰");
+	/* a household whose 户主 row comes after its other rows is no error either */
+	int late_head[] = {0, 2, 3, 1, 4, 5, 6, 7};
+	out = fopen(path, "wb");
+	for (int i = 0; i < n; i++)
+		fputs(line[late_head[i]], out);
+	fclose(out);
+	assert_int_equal(import_path(f, path, NULL, false), ZX_OK);
+	assert_int_equal(f->r.unchanged + f->r.updated, 3);
+	unlink(path);
+}
+
 static void test_import_dry_run_checks_but_writes_nothing(void **state)
 {
 	fixture *f = *state;
@@ -708,6 +750,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_import_all_or_nothing_one_bad_row_among_a_thousand_writes_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_joins_household_rows_that_are_apart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_dry_run_checks_but_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_area_outside_the_actor_scope_is_forbidden, setup,
 	                                    teardown),

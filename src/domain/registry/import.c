@@ -309,7 +309,8 @@ static bool village_cell(rowview *v, uint16_t *village)
 	return true;
 }
 
-/* The household of this row, created at its first row. */
+/* The household of this row, created at its first row. Leaving a household for a new one
+ * completes it (the stream may write it); coming back to an earlier one ends the stream. */
 static zx_err row_household(imp_ctx *x, const char *hh_no, long rn, uint32_t *idx)
 {
 	if (x->cur_hh != IMP_NONE) {
@@ -323,6 +324,10 @@ static zx_err row_household(imp_ctx *x, const char *hh_no, long rn, uint32_t *id
 	zx_err e = imp_map_household(&x->by_hh_no, &x->households, &x->pool, hh_no, IMP_NONE, &found);
 	if (e)
 		return e;
+	if (found != IMP_NONE)
+		imp_stream_stop(x); /* its rows are not together */
+	else if (x->cur_hh != IMP_NONE)
+		imp_stream_household(x, x->cur_hh);
 	if (found == IMP_NONE) {
 		uint32_t off;
 		if ((e = imp_pool_add(&x->pool, hh_no, strlen(hh_no), &off)))
@@ -704,12 +709,17 @@ zx_err zx_import_households(zx_conn *c, const zx_keys *k, const zx_actor *a, con
 	if (e)
 		goto out;
 	int64_t t0 = imp_ms();
+	imp_stream_start(&x);
 	e = read_file(&x, path);
+	if (!e && x.cur_hh != IMP_NONE)
+		imp_stream_household(&x, x.cur_hh); /* the last household is complete too */
 	if (!e)
 		e = imp_check_households(&x);
 	x.t_read = imp_ms() - t0;
 	imp_map_release(&x.by_id); /* file duplicates are known: free it before the write phase */
-	if (!e && r->error_count < x.max_errors)
+	if (e || r->error_count > 0)
+		imp_stream_stop(&x);
+	if (!e && !x.stream && r->error_count < x.max_errors)
 		e = imp_check_database(&x);
 	x.t_check = imp_ms() - t0 - x.t_read;
 	if (e)
@@ -720,7 +730,9 @@ zx_err zx_import_households(zx_conn *c, const zx_keys *k, const zx_actor *a, con
 		e = rejected(&x);
 		goto out;
 	}
-	if (!x.o->dry_run)
+	if (x.stream)
+		e = imp_stream_finish(&x);
+	else if (!x.o->dry_run)
 		e = imp_write(&x);
 	else
 		r->created = r->households - r->existing;

@@ -87,37 +87,43 @@ static void household_fields(imp_ctx *x, const imp_household *h, const imp_perso
 	}
 }
 
+void imp_check_household(imp_ctx *x, uint32_t idx)
+{
+	imp_household *h = imp_vec_at(&x->households, idx);
+	if (h->checked)
+		return;
+	h->checked = true;
+	const char *no = imp_pool_str(&x->pool, h->hh_no);
+	const imp_person *head = NULL;
+	for (uint32_t j = h->first; j != IMP_NONE;) {
+		const imp_person *p = imp_vec_at(&x->persons, j);
+		if (p->flags & IMP_P_HEAD) {
+			if (!head) {
+				head = p;
+				h->head = j;
+			} else {
+				imp_error(x, p->row, "与户主关系", "户主",
+				          "户编号 %s 已有户主（第%u行），一户只能有一名户主", no, head->row);
+			}
+		}
+		j = p->next;
+	}
+	if (h->n > IMP_MAX_MEMBERS)
+		imp_error(x, h->row, "户编号", no,
+		          "户编号 %s 有 %u 名成员，超过上限 %d 人，请检查户编号是否填错", no, h->n,
+		          IMP_MAX_MEMBERS);
+	if (!head)
+		imp_error(x, h->row, "与户主关系", "",
+		          "户编号 %s 没有户主（从第%u行起的 %u 行），每户须有且只有一名户主", no, h->row,
+		          h->n);
+	else
+		household_fields(x, h, head);
+}
+
 zx_err imp_check_households(imp_ctx *x)
 {
-	for (uint32_t i = 0; i < x->households.n; i++) {
-		imp_household *h = imp_vec_at(&x->households, i);
-		const char *no = imp_pool_str(&x->pool, h->hh_no);
-		const imp_person *head = NULL;
-		for (uint32_t j = h->first; j != IMP_NONE;) {
-			const imp_person *p = imp_vec_at(&x->persons, j);
-			if (p->flags & IMP_P_HEAD) {
-				if (!head) {
-					head = p;
-					h->head = j;
-				} else {
-					imp_error(x, p->row, "与户主关系", "户主",
-					          "户编号 %s 已有户主（第%u行），一户只能有一名户主", no,
-					          head->row);
-				}
-			}
-			j = p->next;
-		}
-		if (h->n > IMP_MAX_MEMBERS)
-			imp_error(x, h->row, "户编号", no,
-			          "户编号 %s 有 %u 名成员，超过上限 %d 人，请检查户编号是否填错", no, h->n,
-			          IMP_MAX_MEMBERS);
-		if (!head)
-			imp_error(x, h->row, "与户主关系", "",
-			          "户编号 %s 没有户主（从第%u行起的 %u 行），每户须有且只有一名户主", no,
-			          h->row, h->n);
-		else
-			household_fields(x, h, head);
-	}
+	for (uint32_t i = 0; i < x->households.n; i++)
+		imp_check_household(x, i);
 	return ZX_OK;
 }
 

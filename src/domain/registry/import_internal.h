@@ -24,11 +24,20 @@
 #define IMP_NONE UINT32_MAX
 #define IMP_MAX_MEMBERS 50
 
-/* ---- string pool: offsets are stable; offset 0 is the empty string ------------------ */
+/* ---- string pool: strings never move; offset 0 is the empty string ------------------- */
+
+/* Strings live in 1 MiB chunks whose addresses never change and whose pointer table is
+ * allocated once, so the streaming writer may read old strings while the reader adds new
+ * ones. An offset is chunk << 20 | position; a string never spans two chunks. */
+#define IMP_POOL_CHUNK_BITS 20
+#define IMP_POOL_CHUNK ((size_t)1 << IMP_POOL_CHUNK_BITS)
+#define IMP_POOL_MAX_CHUNKS 4096 /* 4 GiB: offsets fit in 32 bits */
+#define IMP_POOL_MAX_STRING 8192 /* longer strings are refused (cells are capped below) */
 
 typedef struct imp_pool {
-	char *data;
-	size_t len, cap;
+	char **chunks; /* IMP_POOL_MAX_CHUNKS pointers */
+	size_t nchunks;
+	size_t used; /* bytes used in the last chunk */
 } imp_pool;
 
 zx_err imp_pool_init(imp_pool *p);
@@ -37,7 +46,7 @@ void imp_pool_release(imp_pool *p);
 zx_err imp_pool_add(imp_pool *p, const char *s, size_t n, uint32_t *off);
 static inline const char *imp_pool_str(const imp_pool *p, uint32_t off)
 {
-	return p->data + off;
+	return p->chunks[off >> IMP_POOL_CHUNK_BITS] + (off & (IMP_POOL_CHUNK - 1));
 }
 
 /* ---- intern map: string -> pool offset (values that repeat) ------------------------- */
@@ -86,14 +95,18 @@ typedef struct imp_household {
 	uint16_t n;
 	uint16_t village; /* index into the county's villages */
 	uint8_t state;
+	bool checked; /* household rules applied (imp_check_household) */
 } imp_household;
 
-/* Chunked arrays: element i lives in chunk i >> IMP_CHUNK_BITS; nothing ever moves. */
+/* Chunked arrays: element i lives in chunk i >> IMP_CHUNK_BITS; nothing ever moves, not
+ * even the chunk table (allocated once), so a second thread may read old elements while
+ * new ones are added. */
 #define IMP_CHUNK_BITS 15
 #define IMP_CHUNK (1u << IMP_CHUNK_BITS)
+#define IMP_VEC_MAX_CHUNKS 4096 /* 134M elements */
 
 typedef struct imp_vec {
-	void **chunks;
+	void **chunks; /* IMP_VEC_MAX_CHUNKS pointers, allocated at the first push */
 	size_t nchunks, n, elem;
 } imp_vec;
 
@@ -156,7 +169,11 @@ typedef struct imp_ctx {
 	size_t nvillages;
 	uint16_t last_village;
 	/* progress and timing (ms, for the log line) */
-	int64_t t_read, t_check, t_write, t_commit;
+	int64_t t_read, t_check, t_write, t_commit, t_write_start;
+	/* streaming: a first import is written while it is read (import_stream.c) */
+	struct imp_stream *stream;
+	int mute; /* > 0: imp_error only counts in muted (silent household checks) */
+	int64_t muted;
 	int64_t written; /* households written so far */
 	int64_t total_estimate;
 	int64_t last_progress_ms;
@@ -184,12 +201,35 @@ typedef struct imp_view {
 	char ids[IMP_MAX_MEMBERS][19];
 } imp_view;
 
-/* The checks (import_check.c): they only add errors. */
+/* The checks (import_check.c): they only add errors. One household (once), or all not yet
+ * checked. */
+void imp_check_household(imp_ctx *x, uint32_t idx);
 zx_err imp_check_households(imp_ctx *x);
 zx_err imp_check_database(imp_ctx *x);
 
-/* The write phase (import_write.c): one transaction, audit row included. */
+/* The write phase (import_write.c): one transaction, audit row included. imp_write does it
+ * all from the staging area; the streaming writer uses the parts: begin (transaction and
+ * cache), end (audit, commit or roll back, result), abandon (roll back). */
 zx_err imp_write(imp_ctx *x);
+zx_err imp_write_begin(imp_ctx *x);
+zx_err imp_write_end(imp_ctx *x, zx_err e);
+void imp_write_abandon(imp_ctx *x);
+zx_err imp_seal_household(const imp_ctx *x, const imp_household *h, zx_sealed *ids, zx_sealed *phones);
+zx_err imp_write_household(imp_ctx *x, imp_household *h, imp_view *v, const zx_sealed *ids,
+                           const zx_sealed *phones);
+
+/* Streaming (import_stream.c), only for a first import into a county without households:
+ * the transaction opens before the file is read, every household is written on a second
+ * thread as soon as it is complete and valid, and the whole import commits or rolls back
+ * as one. A household whose rows are not together, or any error, ends the stream: its
+ * writes are rolled back and the import goes on as usual (validate all, then imp_write). */
+bool imp_stream_start(imp_ctx *x); /* false: not a first import, or no stream possible */
+/* The rows of household idx are complete (the next row belongs to another household). */
+void imp_stream_household(imp_ctx *x, uint32_t idx);
+/* Rolls the stream back (no-op without one). */
+void imp_stream_stop(imp_ctx *x);
+/* The file is read and valid: write what is left, then audit and commit. */
+zx_err imp_stream_finish(imp_ctx *x);
 /* Removes the member with this blind index from the household it is registered in. */
 zx_err imp_unregister_elsewhere(imp_ctx *x, const zx_sealed *id);
 /* Re-import of a registered household (import_update.c); ids/phones follow v->m. */

@@ -35,6 +35,10 @@ static char *dup_cut(const char *s, size_t max)
 
 void imp_error(imp_ctx *x, long row, const char *column, const char *value, const char *fmt, ...)
 {
+	if (x->mute) {
+		x->muted++;
+		return;
+	}
 	zx_import_result *r = x->r;
 	r->error_count++;
 	if (r->nerrors >= (size_t)x->max_errors)

@@ -11,22 +11,23 @@
 
 #include "domain/registry/import_internal.h"
 
-#define POOL_MAX ((size_t)UINT32_MAX - 1)
-
 zx_err imp_pool_init(imp_pool *p)
 {
-	p->cap = 1 << 16;
-	p->data = malloc(p->cap);
-	if (!p->data)
+	memset(p, 0, sizeof(*p));
+	p->chunks = calloc(IMP_POOL_MAX_CHUNKS, sizeof(*p->chunks));
+	if (!p->chunks || !(p->chunks[0] = malloc(IMP_POOL_CHUNK)))
 		return ZX_ENOMEM;
-	p->data[0] = '\0';
-	p->len = 1;
+	p->nchunks = 1;
+	p->chunks[0][0] = '\0';
+	p->used = 1;
 	return ZX_OK;
 }
 
 void imp_pool_release(imp_pool *p)
 {
-	free(p->data);
+	for (size_t i = 0; p->chunks && i < p->nchunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -36,22 +37,21 @@ zx_err imp_pool_add(imp_pool *p, const char *s, size_t n, uint32_t *off)
 		*off = 0;
 		return ZX_OK;
 	}
-	if (p->len + n + 1 > POOL_MAX)
+	if (n >= IMP_POOL_MAX_STRING)
 		return ZX_ETOOBIG;
-	if (p->len + n + 1 > p->cap) {
-		size_t cap = p->cap * 2;
-		while (cap < p->len + n + 1)
-			cap *= 2;
-		char *d = realloc(p->data, cap);
-		if (!d)
+	if (p->used + n + 1 > IMP_POOL_CHUNK) {
+		if (p->nchunks == IMP_POOL_MAX_CHUNKS)
+			return ZX_ETOOBIG;
+		if (!(p->chunks[p->nchunks] = malloc(IMP_POOL_CHUNK)))
 			return ZX_ENOMEM;
-		p->data = d;
-		p->cap = cap;
+		p->nchunks++;
+		p->used = 0;
 	}
-	memcpy(p->data + p->len, s, n);
-	p->data[p->len + n] = '\0';
-	*off = (uint32_t)p->len;
-	p->len += n + 1;
+	char *d = p->chunks[p->nchunks - 1] + p->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	*off = (uint32_t)((p->nchunks - 1) << IMP_POOL_CHUNK_BITS | p->used);
+	p->used += n + 1;
 	return ZX_OK;
 }
 
@@ -161,12 +161,10 @@ void *imp_vec_push(imp_vec *v, uint32_t *idx)
 	if (v->n >= (size_t)IMP_NONE - 1)
 		return NULL;
 	size_t c = v->n >> IMP_CHUNK_BITS;
+	if (!v->chunks && !(v->chunks = calloc(IMP_VEC_MAX_CHUNKS, sizeof(*v->chunks))))
+		return NULL;
 	if (c == v->nchunks) {
-		void **nc = realloc(v->chunks, (v->nchunks + 1) * sizeof(*nc));
-		if (!nc)
-			return NULL;
-		v->chunks = nc;
-		if (!(nc[c] = malloc(IMP_CHUNK * v->elem)))
+		if (c == IMP_VEC_MAX_CHUNKS || !(v->chunks[c] = malloc(IMP_CHUNK * v->elem)))
 			return NULL;
 		v->nchunks++;
 	}

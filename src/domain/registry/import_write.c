@@ -62,7 +62,7 @@ static int member_order(const imp_ctx *x, const imp_household *h, uint32_t *out)
 }
 
 /* Seals the members of one household in write order into ids[] and phones[]. */
-static zx_err seal_household(const imp_ctx *x, const imp_household *h, zx_sealed *ids, zx_sealed *phones)
+zx_err imp_seal_household(const imp_ctx *x, const imp_household *h, zx_sealed *ids, zx_sealed *phones)
 {
 	uint32_t order[IMP_MAX_MEMBERS];
 	int n = member_order(x, h, order);
@@ -88,7 +88,7 @@ static zx_err seal_batch(sealer *s, batch *b, uint32_t h0)
 		const imp_household *h = imp_vec_at(&s->x->households, s->order[b->h1]);
 		if (k + h->n > BATCH_PERSONS)
 			break;
-		zx_err e = seal_household(s->x, h, &b->ids[k], &b->phones[k]);
+		zx_err e = imp_seal_household(s->x, h, &b->ids[k], &b->phones[k]);
 		if (e)
 			return e;
 		k += h->n;
@@ -263,8 +263,8 @@ zx_err imp_unregister_elsewhere(imp_ctx *x, const zx_sealed *id)
 	return e;
 }
 
-static zx_err write_household(imp_ctx *x, imp_household *h, imp_view *v, const zx_sealed *ids,
-                              const zx_sealed *phones)
+zx_err imp_write_household(imp_ctx *x, imp_household *h, imp_view *v, const zx_sealed *ids,
+                           const zx_sealed *phones)
 {
 	view_household(x, h, v);
 	if (h->db_id)
@@ -321,9 +321,9 @@ static zx_err write_existing(imp_ctx *x, imp_view *v)
 		imp_household *h = imp_vec_at(&x->households, i);
 		if (!h->db_id)
 			continue;
-		e = seal_household(x, h, ids, phones);
+		e = imp_seal_household(x, h, ids, phones);
 		if (!e)
-			e = write_household(x, h, v, ids, phones);
+			e = imp_write_household(x, h, v, ids, phones);
 		x->written++;
 		imp_progress(x, ZX_IMPORT_WRITING, x->written, (int64_t)x->households.n, false);
 	}
@@ -350,7 +350,7 @@ static zx_err write_new(imp_ctx *x, imp_view *v)
 		size_t k = 0;
 		for (uint32_t i = b->h0; !e && i < b->h1; i++) {
 			imp_household *h = imp_vec_at(&x->households, order[i]);
-			e = write_household(x, h, v, &b->ids[k], &b->phones[k]);
+			e = imp_write_household(x, h, v, &b->ids[k], &b->phones[k]);
 			k += (size_t)v->rec.n;
 			x->written++;
 			imp_progress(x, ZX_IMPORT_WRITING, x->written, (int64_t)x->households.n, false);
@@ -365,20 +365,19 @@ static zx_err write_new(imp_ctx *x, imp_view *v)
 	return e;
 }
 
-zx_err imp_write(imp_ctx *x)
+zx_err imp_write_begin(imp_ctx *x)
 {
-	int64_t t0 = imp_ms();
+	x->t_write_start = imp_ms();
 	zx_err e = zx_tx_begin_write(x->c);
 	if (e)
 		return write_failed(x, e);
-	/* A county-sized import touches the blind-index B-tree at random: keep it in cache. */
+	/* A county-sized import touches the index B-trees at random: keep them in cache. */
 	zx_exec(x->c, NULL, ZXQ_import_cache_big, ZX_NOARGS, NULL);
-	imp_view *v = malloc(sizeof(*v));
-	e = v ? write_existing(x, v) : ZX_ENOMEM;
-	if (!e)
-		e = write_new(x, v);
-	free(v);
-	int64_t total = (int64_t)x->households.n;
+	return ZX_OK;
+}
+
+zx_err imp_write_end(imp_ctx *x, zx_err e)
+{
 	zx_import_result *r = x->r;
 	char detail[256];
 	snprintf(detail, sizeof(detail),
@@ -389,18 +388,37 @@ zx_err imp_write(imp_ctx *x)
 	         (long long)r->members_added, (long long)r->members_removed, (long long)r->members_updated);
 	if (!e)
 		e = zx_audit_write(x->c, x->a, "import.households", x->area, "ok", detail);
-	x->t_write = imp_ms() - t0;
+	x->t_write = imp_ms() - x->t_write_start;
 	if (!e)
 		e = zx_tx_commit(x->c);
-	x->t_commit = imp_ms() - t0 - x->t_write;
-	zx_exec(x->c, NULL, ZXQ_import_cache_normal, ZX_NOARGS, NULL);
+	x->t_commit = imp_ms() - x->t_write_start - x->t_write;
+	imp_write_abandon(x);
 	if (e) {
-		zx_tx_rollback(x->c);
 		r->created = r->updated = r->unchanged = 0;
 		r->members_added = r->members_removed = r->members_updated = 0;
 		return write_failed(x, e);
 	}
+	int64_t total = (int64_t)x->households.n;
 	imp_progress(x, ZX_IMPORT_WRITING, total, total, true);
 	r->written = true;
 	return ZX_OK;
+}
+
+void imp_write_abandon(imp_ctx *x)
+{
+	zx_tx_rollback(x->c); /* nothing when committed */
+	zx_exec(x->c, NULL, ZXQ_import_cache_normal, ZX_NOARGS, NULL);
+}
+
+zx_err imp_write(imp_ctx *x)
+{
+	zx_err e = imp_write_begin(x);
+	if (e)
+		return e;
+	imp_view *v = malloc(sizeof(*v));
+	e = v ? write_existing(x, v) : ZX_ENOMEM;
+	if (!e)
+		e = write_new(x, v);
+	free(v);
+	return imp_write_end(x, e);
 }
