@@ -171,6 +171,14 @@ static zx_err lite_conn_open(zx_store *st, zx_conn **out, zx_errinfo *ei)
 	}
 	if (e) {
 		lite_conn_close(&lc->base);
+		/* A full disk or an I/O error (creating the WAL, say) is not a damaged file:
+		 * saying so would send the operator to a restore for nothing. */
+		if (e == ZX_EFULL)
+			return zx_fail(ei, e, "db_open_failed", "--db", 0, "磁盘空间已满，无法打开数据库: %s",
+			               path);
+		if (e == ZX_EIO)
+			return zx_fail(ei, e, "db_open_failed", "--db", 0,
+			               "读写数据库文件失败（请检查磁盘和文件权限）: %s", path);
 		return zx_fail(ei, e, "db_open_failed", "--db", 0,
 		               "数据库文件无法使用（不是有效的数据库或已损坏）: %s", path);
 	}
