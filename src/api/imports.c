@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/internal.h"
+#include "api/monitoring_api.h"
 #include "base/log.h"
 #include "base/charset.h"
 #include "domain/area/area.h"
@@ -178,7 +179,7 @@ static bool check_request(api_call *c, const char **area, const char **encoding)
 		return false;
 	if (strcmp(kind, "households") != 0) {
 		api_error_msg(c, ZX_EINVAL, "unsupported_kind", "kind",
-		              "不支持的导入类型“%s”（可用：households）", kind);
+		              "不支持的导入类型“%s”（可用：households、income、warnings）", kind);
 		return false;
 	}
 	if (!zx_registry_may_edit(c->actor->role)) {
@@ -225,6 +226,12 @@ static bool check_request(api_call *c, const char **area, const char **encoding)
 
 static void imports_create(api_call *c)
 {
+	/* The monitoring kinds (收入, 部门预警) are jobs of api/income.c. */
+	const char *mkind = zx_req_query(c->req, "kind");
+	if (mkind && (strcmp(mkind, "income") == 0 || strcmp(mkind, "warnings") == 0)) {
+		api_import_monitoring(c, mkind);
+		return;
+	}
 	const char *area, *encoding;
 	bool dry_run, t2s;
 	if (!check_request(c, &area, &encoding) || !flag_param(c, "dry_run", &dry_run) ||

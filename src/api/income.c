@@ -4,14 +4,21 @@
  *                                                       with last year's beside it
  *   GET/POST /api/v1/households/{hh_no}/events          突发事件 recorded by cadres
  *   GET /api/v1/income/summary?area=&year=&hh_type=     population-weighted 人均纯收入
+ * and the monitoring kinds of POST /api/v1/imports (imports.c hands them here):
+ *   kind=income[&year=Y]  /  kind=warnings[&allow_unmatched=1]   → 202 job
  * A household outside the caller's scope is 404.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/monitoring_api.h"
 #include "domain/monitoring/income.h"
 #include "domain/monitoring/money.h"
+#include "base/log.h"
+#include "domain/jobs/jobs.h"
 #include "domain/monitoring/warnings.h"
 
 static bool household_param(api_call *c, zx_mon_household *hh)
@@ -213,6 +220,168 @@ static void event_create(api_call *c)
 		return;
 	}
 	api_json(c, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+/* --- imports as background jobs -------------------------------------------------------------------- */
+
+typedef struct mon_import_job {
+	const zx_keys *keys;
+	zx_actor actor;
+	bool income; /* else warnings */
+	int year;
+	bool allow_unmatched;
+	char upload[700];
+	char file_name[256];
+	char *result;
+	char message[600];
+} mon_import_job;
+
+static void free_mon_import(void *arg)
+{
+	mon_import_job *ij = arg;
+	if (!ij)
+		return;
+	unlink(ij->upload);
+	free(ij->result);
+	free(ij);
+}
+
+static json_t *import_result_json(const mon_import_job *ij, const zx_mon_import *r, zx_err e)
+{
+	json_t *issues = json_array();
+	for (int i = 0; i < r->nissues; i++)
+		json_array_append_new(
+		    issues, json_pack("{s:I,s:s,s:s,s:s}", "row", (json_int_t)r->issues[i].row, "column",
+		                      r->issues[i].field, "value", "", "reason", r->issues[i].message));
+	json_t *o = json_pack("{s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "ok", !e, "kind",
+	                      ij->income ? "income" : "warnings", "file_name", ij->file_name, "rows",
+	                      (json_int_t)r->rows, "written", (json_int_t)r->written, "replaced",
+	                      (json_int_t)r->replaced, "duplicates", (json_int_t)r->duplicates, "unmatched",
+	                      (json_int_t)r->unmatched, "ignored_columns", (json_int_t)r->ignored_columns);
+	/* On failure the issues are the errors; after warnings with allow_unmatched, the unmatched rows. */
+	json_object_set_new(o, e ? "errors" : "unmatched_rows", issues);
+	json_object_set_new(o, "error_count", json_integer(e ? r->issues_total : 0));
+	if (r->batch_id)
+		json_object_set_new(o, "batch_id", json_integer(r->batch_id));
+	return o;
+}
+
+static void run_mon_import(zx_job_run *run, zx_conn *c, void *arg, zx_job_outcome *out)
+{
+	mon_import_job *ij = arg;
+	zx_mon_import *r = calloc(1, sizeof(*r));
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	zx_job_progress(run, 0, 100);
+	zx_err e = !r           ? ZX_ENOMEM
+	           : ij->income ? zx_income_import_file(c, &ij->actor, ij->upload, ij->year, r, &ei)
+	                        : zx_warnings_import_file(c, &ij->actor, ij->keys, ij->upload,
+	                                                  ij->allow_unmatched, r, &ei);
+	unlink(ij->upload); /* warnings hold ID numbers: nothing stays on disk */
+	zx_job_progress(run, 100, 100);
+	if (!r)
+		snprintf(ij->message, sizeof(ij->message), "导入失败: %s", zx_err_message(e));
+	else if (!e && ij->income)
+		snprintf(ij->message, sizeof(ij->message), "导入成功: 收入 %ld 行（更新 %ld 户）", r->written,
+		         r->replaced);
+	else if (!e)
+		snprintf(ij->message, sizeof(ij->message),
+		         "导入成功: 部门预警 %ld 行（重复 %ld 行，未匹配 %ld 行）", r->written, r->duplicates,
+		         r->unmatched);
+	else if (r->issues_total > 0)
+		snprintf(ij->message, sizeof(ij->message), "导入失败: 共 %ld 处错误，未写入任何数据",
+		         r->issues_total);
+	else
+		snprintf(ij->message, sizeof(ij->message), "导入失败: %s",
+		         ei.err && ei.message[0] ? ei.message : zx_err_message(e));
+	json_t *res = r ? import_result_json(ij, r, e) : NULL;
+	ij->result = res ? json_dumps(res, JSON_COMPACT) : NULL;
+	json_decref(res);
+	free(r);
+	*out = (zx_job_outcome){.ok = !e, .result = ij->result, .message = ij->message, .error_file = NULL};
+}
+
+static bool monitoring_import_params(api_call *c, bool income, int64_t *year, int64_t *allow)
+{
+	const char *ct = zx_req_header(c->req, "Content-Type");
+	if (!mon_query_int(c, "year", ZX_MON_YEAR_MIN, ZX_MON_YEAR_MAX, 0, year) ||
+	    !mon_query_int(c, "allow_unmatched", 0, 1, 0, allow))
+		return false;
+	if (income ? (!zx_role_sees_personal_data(c->actor->role) || c->actor->role == ZX_ROLE_DEPT_USER)
+	           : (c->actor->role != ZX_ROLE_COUNTY_ADMIN && c->actor->role != ZX_ROLE_TOWN_ADMIN &&
+	              c->actor->role != ZX_ROLE_DEPT_USER)) {
+		api_error_msg(c, ZX_EFORBIDDEN, "forbidden", NULL, "%s不能导入%s",
+		              zx_role_name(c->actor->role), income ? "收入" : "部门预警");
+		return false;
+	}
+	if (ct && strncasecmp(ct, "multipart/", 10) == 0) {
+		api_error_msg(c, ZX_EINVAL, "multipart_unsupported", NULL,
+		              "请直接以请求体上传文件内容（不支持 multipart/form-data）");
+		return false;
+	}
+	if (!c->req->upload_path || c->req->upload_size == 0) {
+		api_error_msg(c, ZX_EINVAL, "empty_upload", NULL, "上传的文件为空");
+		return false;
+	}
+	if (!c->app->jobs) {
+		api_error_msg(c, ZX_EINTERNAL, "jobs_unavailable", NULL, "后台任务未启动");
+		return false;
+	}
+	return true;
+}
+
+/* X-File-Name is percent-encoded UTF-8; kept for display only (bytes ≥ 0x80 or controls dropped). */
+static void upload_name(api_call *c, char *out, size_t cap)
+{
+	const char *h = zx_req_header(c->req, "X-File-Name");
+	size_t n = 0;
+	for (; h && *h && n + 1 < cap; h++)
+		if ((unsigned char)*h >= 0x20 && (unsigned char)*h < 0x7f)
+			out[n++] = *h;
+	out[n] = '\0';
+}
+
+void api_import_monitoring(api_call *c, const char *kind)
+{
+	bool income = strcmp(kind, "income") == 0;
+	int64_t year, allow;
+	if (!monitoring_import_params(c, income, &year, &allow))
+		return;
+	mon_import_job *ij = calloc(1, sizeof(*ij));
+	if (!ij) {
+		api_error(c, ZX_ENOMEM, NULL);
+		return;
+	}
+	ij->keys = &c->app->keys;
+	ij->actor = *c->actor;
+	ij->income = income;
+	ij->year = (int)year;
+	ij->allow_unmatched = allow == 1;
+	upload_name(c, ij->file_name, sizeof(ij->file_name));
+	snprintf(ij->upload, sizeof(ij->upload), "%s/import-%s.upload", c->app->data_dir, c->req->request_id);
+	if (rename(c->req->upload_path, ij->upload) != 0) {
+		zx_error("imports: cannot keep the upload: %s", strerror(errno));
+		free(ij);
+		api_error(c, ZX_EIO, NULL);
+		return;
+	}
+	const char *job_kind = income ? "import.income" : "import.warnings";
+	json_t *params = json_pack("{s:s,s:I,s:b,s:s}", "kind", kind, "year", (json_int_t)year,
+	                           "allow_unmatched", allow == 1, "file_name", ij->file_name);
+	char *ptext = params ? json_dumps(params, JSON_COMPACT) : NULL;
+	json_decref(params);
+	int64_t id = 0;
+	zx_err e = zx_job_submit(c->app->jobs, c->conn, c->actor, job_kind, c->actor->area_code, ptext,
+	                         run_mon_import, ij, free_mon_import, &id);
+	free(ptext);
+	if (e) {
+		api_error(c, e, NULL);
+		return;
+	}
+	api_json(c, 202,
+	         json_pack("{s:{s:I,s:s,s:s,s:i,s:i,s:s}}", "job", "id", (json_int_t)id, "kind", job_kind,
+	                   "status", "queued", "progress", 0, "total", 100, "area_code",
+	                   c->actor->area_code));
 }
 
 const api_route api_income_routes[] = {

@@ -27,4 +27,7 @@ bool mon_query_area(api_call *c, const char **out);
 json_t *mon_policy_json(const zx_policy *p);
 json_t *mon_date(int ymd); /* "YYYY-MM-DD" or null when 0 */
 
+/* POST /api/v1/imports?kind=income|warnings (called by imports.c): the upload becomes a job. */
+void api_import_monitoring(api_call *c, const char *kind);
+
 #endif

@@ -266,3 +266,84 @@ describe('识别纳入', () => {
     assertError(await zx.req(`/api/v1/villages/${zx.areas.villageB}/notice`, { session: auditor }), 403);
   });
 });
+
+describe('imports through jobs (POST /api/v1/imports?kind=income|warnings)', () => {
+  const upload = (query, text) => zx.req(`/api/v1/imports?${query}`, {
+    method: 'POST', session: admin, body: text,
+    headers: { 'Content-Type': 'text/csv', 'X-File-Name': encodeURIComponent('收入.csv') },
+  });
+  async function finished(id) {
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const r = await zx.req(`/api/v1/jobs/${id}`, { session: admin });
+      assert.equal(r.status, 200, r.text);
+      if (r.json.status === 'done' || r.json.status === 'failed') return r.json;
+      assert.ok(Date.now() < deadline, 'job did not finish: ' + r.text);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+  const HEAD = '户编号,年度,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出\n';
+  // A valid 证件号码 that nobody in the registry has (check character computed).
+  function strangerId() {
+    const first = '51072219300101999';
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const sum = [...first].reduce((a, ch, i) => a + Number(ch) * w[i], 0);
+    return first + '10X98765432'[sum % 11];
+  }
+
+  test('an income file is imported as a job; a bad one fails naming row and column, writing nothing', async () => {
+    const ok = await upload('kind=income&year=2025', `${HEAD}${hhA},2025,50000,0,0,0,0\n${hhB},2025,60000,0,0,0,0\n`);
+    assert.equal(ok.status, 202, ok.text);
+    assert.equal(ok.json.job.kind, 'import.income');
+    const job = await finished(ok.json.job.id);
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.equal(job.result.written, 2);
+    assert.equal(job.result.replaced, 2);
+    const s = await zx.req(`/api/v1/households/${hhA}/income/2025`, { session: admin });
+    assert.equal(s.json.survey.wage, '50000.00');
+    const bad = await upload('kind=income&year=2025', `${HEAD}${hhA},2025,1,0,0,0,0\n${hhB},2025,-7,0,0,0,0\n`);
+    const failed = await finished(bad.json.job.id);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error_count, 1);
+    assert.equal(failed.errors[0].row, 3);
+    assert.equal(failed.errors[0].column, '工资性收入');
+    assert.match(failed.message, /共 1 处错误/);
+    const after_ = await zx.req(`/api/v1/households/${hhA}/income/2025`, { session: admin });
+    assert.equal(after_.json.survey.wage, '50000.00');
+  });
+
+  test('department warnings match by ID; unmatched rows fail the file unless allowed, and are listed masked', async () => {
+    const detail = (await zx.req(`/api/v1/households/${hhA}`, { session: admin })).json;
+    const un = await zx.req(`/api/v1/persons/${detail.members[0].id}/unmask`, { method: 'POST', session: admin });
+    const known = un.json.id_number;
+    const stranger = strangerId();
+    const text = `证件号码,来源部门,预警类型,金额,发生日期,说明\n${known},医保局,住院自付,8200.50,2025-03-01,\n${stranger},民政,低保,,2025-04-01,\n`;
+    const refused = await finished((await upload('kind=warnings', text)).json.job.id);
+    assert.equal(refused.status, 'failed');
+    assert.equal(refused.errors[0].row, 3);
+    assert.ok(!JSON.stringify(refused).includes(stranger), 'the unmatched ID came back in clear');
+    const allowed = await finished((await upload('kind=warnings&allow_unmatched=1', text)).json.job.id);
+    assert.equal(allowed.status, 'done', JSON.stringify(allowed));
+    assert.equal(allowed.result.written, 1);
+    assert.equal(allowed.result.unmatched, 1);
+    assert.equal(allowed.result.unmatched_rows[0].row, 3);
+    const list = await zx.req('/api/v1/warnings?year=2025', { session: admin });
+    assert.equal(list.status, 200, list.text);
+    const w = list.json.items.find((x) => x.household === hhA);
+    assert.equal(w.dept, '医保');
+    assert.equal(w.amount, '8200.50');
+    assert.ok(!list.text.includes(known), 'warnings list shows an ID in clear');
+    const batches = await zx.req('/api/v1/warning-batches', { session: admin });
+    const b = batches.json.items.find((x) => x.id === allowed.result.batch_id);
+    assert.deepEqual([b.rows, b.matched, b.unmatched], [2, 1, 1]);
+    const um = await zx.req(`/api/v1/warning-batches/${b.id}/unmatched`, { session: admin });
+    assert.equal(um.json.items.length, 1);
+    assert.ok(!um.text.includes(stranger));
+    // A village clerk may not import department data.
+    const clerk = await zx.login('clerk_a');
+    const r = await zx.req('/api/v1/imports?kind=warnings', {
+      method: 'POST', session: clerk, body: text, headers: { 'Content-Type': 'text/csv' },
+    });
+    assertError(r, 403);
+  });
+});
