@@ -3,13 +3,18 @@
  * (template.h): validate every row, then write everything in one transaction, or nothing.
  *
  * The file is read once. Each row is checked as it streams past and kept in a compact
- * staging area (about 60 bytes a person); household rules (exactly one 户主, household
- * columns agree, 脱贫不稳定户 only for 脱贫户) are checked when the file has been read, and
- * the database is asked about every 户编号 and 证件号码 only when the county already holds
- * households. If any error was found nothing is written; otherwise one write
- * transaction inserts new households, updates re-imported ones in place (members matched
- * by the blind index of their 证件号码, history row per changed field), leaves unchanged
- * ones untouched and writes one audit row.
+ * staging area (about 64 bytes a person); household rules (exactly one 户主, household
+ * columns agree, 脱贫不稳定户 only for 脱贫户) are checked per household, and the database
+ * is asked about every 户编号 and 证件号码 only when the county already holds households.
+ * If any error was found nothing is written; otherwise one write transaction inserts new
+ * households, updates re-imported ones in place (members matched by the blind index of
+ * their 证件号码, a history row per changed field), leaves unchanged ones untouched and
+ * writes one audit row.
+ *
+ * A first import into a county without households is written while it is read: the
+ * transaction opens first, each complete and valid household is inserted by a second
+ * thread, and the transaction commits only when the whole file has proved valid — any
+ * error rolls it back, so "nothing written" holds all the same (import_stream.c).
  *
  * Errors name the file row and the column (the header's text). Values of 证件号码 and
  * 联系电话 in errors are masked. Nothing here prints or logs personal data.

@@ -129,7 +129,9 @@ bool imp_stream_start(imp_ctx *x)
 	return true;
 }
 
-/* Rules of one household without recording errors (they are recorded after the file). */
+/* Rules of one household without recording errors: a valid household stays checked (the
+ * check after the file skips it, and never touches what the writer reads); an invalid one
+ * is checked again, aloud, after the file — by then the stream has been stopped. */
 static bool household_ok(imp_ctx *x, uint32_t idx)
 {
 	imp_household *h = imp_vec_at(&x->households, idx);
@@ -137,8 +139,10 @@ static bool household_ok(imp_ctx *x, uint32_t idx)
 	x->mute++;
 	imp_check_household(x, idx);
 	x->mute--;
-	h->checked = false;
-	return x->muted == before;
+	bool ok = x->muted == before;
+	if (!ok)
+		h->checked = false;
+	return ok;
 }
 
 /* Hands the batch being filled to the writer and takes the next slot (waiting for it). */
