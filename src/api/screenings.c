@@ -15,6 +15,7 @@
 #include "api/monitoring_api.h"
 #include "domain/monitoring/monitoring.h"
 #include "domain/monitoring/screening.h"
+#include "domain/monitoring/warnings.h"
 
 static void rules_list(api_call *c)
 {
@@ -147,6 +148,20 @@ static json_t *split(const char *text, char sep)
 	return a;
 }
 
+typedef struct year_events {
+	json_t *items;
+	int year;
+} year_events;
+
+static bool add_year_event(void *ctx, const zx_event *ev)
+{
+	year_events *ye = ctx;
+	if (ev->ymd / 10000 == ye->year)
+		json_array_append_new(ye->items,
+		                      json_pack("{s:s,s:o}", "type", ev->type, "date", mon_date(ev->ymd)));
+	return true;
+}
+
 /* A rule filter by id: its bit, or 0 after a 400 reply. */
 static bool rule_filter(api_call *c, int64_t *bit)
 {
@@ -199,6 +214,12 @@ static void screening_get(api_call *c)
 		              "reasons", split(zx_col_text(s, 7), '\n'));
 		int64_t case_id = zx_col_int(s, 8);
 		json_object_set_new(it, "case_id", case_id ? json_integer(case_id) : json_null());
+		/* Sudden events of the screening year, shown with the candidate. */
+		zx_mon_household hh = {.id = zx_col_int(s, 9)};
+		year_events ye = {json_array(), (int)json_integer_value(json_object_get(scr, "year"))};
+		if (!e)
+			e = zx_event_list(c->conn, c->actor, &hh, add_year_event, &ye);
+		json_object_set_new(it, "events", ye.items);
 		json_array_append_new(items, it);
 	}
 	zx_stmt_done(s);

@@ -156,8 +156,8 @@ static void footer(out_ctx *o)
 		    (long long)r->screened, (long long)r->candidates, r->year, (long long)r->missing_income);
 		for (int i = 0; i < r->nrules; i++)
 			if (r->rules[i].enabled)
-				printf("  %-22s %-24s %lld 户\n", r->rules[i].id, r->rules[i].name,
-				       (long long)r->counts[i]);
+				printf("  %-22s %8lld 户  %s\n", r->rules[i].id, (long long)r->counts[i],
+				       r->rules[i].name);
 		if (r->screening_id)
 			printf("已保存排查结果，编号 %lld\n", (long long)r->screening_id);
 	}

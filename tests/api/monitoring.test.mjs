@@ -173,6 +173,20 @@ describe('screening', () => {
     const clerk = await zx.login('clerk_a');
     assertError(await zx.req(`/api/v1/screenings/${run1.id}`, { session: clerk }), 404);
   });
+
+  test('sudden events of the year are shown with the candidate', async () => {
+    const first = (await zx.req(`/api/v1/screenings/${run1.id}?per_page=1`, { session: admin })).json.items[0];
+    assert.deepEqual(first.events, []);
+    const ev = await zx.req(`/api/v1/households/${first.household}/events`, {
+      method: 'POST', session: admin, json: { type: '意外事故', date: `${YEAR}-02-03`, note: '摔伤' },
+    });
+    assert.equal(ev.status, 201, ev.text);
+    assertError(await zx.req(`/api/v1/households/${first.household}/events`, {
+      method: 'POST', session: admin, json: { type: '中彩票', date: `${YEAR}-02-03` },
+    }), 422, 'invalid_event_type');
+    const again = (await zx.req(`/api/v1/screenings/${run1.id}?per_page=1`, { session: admin })).json.items[0];
+    assert.deepEqual(again.events, [{ type: '意外事故', date: `${YEAR}-02-03` }]);
+  });
 });
 
 describe('识别纳入', () => {

@@ -127,7 +127,8 @@ SELECT count(*) FROM screenings WHERE area_code BETWEEN $1 AND $2 AND ($3 = 0 OR
 -- (0 = any), with the household's open case if any.
 -- name: screening_candidates_page scoped
 SELECT h.hh_no, c.area_code, coalesce(a.name, ''), h.grp, h.head_name, c.rules, c.rule_ids, c.reasons,
-       coalesce((SELECT k.id FROM cases k WHERE k.household_id = c.household_id AND k.closed_at IS NULL), 0)
+       coalesce((SELECT k.id FROM cases k WHERE k.household_id = c.household_id AND k.closed_at IS NULL), 0),
+       c.household_id
 FROM screening_candidates c
 JOIN households h ON h.id = c.household_id
 LEFT JOIN areas a ON a.code = c.area_code
