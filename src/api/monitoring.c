@@ -147,6 +147,11 @@ json_t *mon_policy_json(const zx_policy *p)
 	                 (json_int_t)p->created_at);
 }
 
+static int cmp_codes(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* --- overview ------------------------------------------------------------------------------------ */
 
 static void summary_get(api_call *c)
@@ -212,6 +217,72 @@ static void monitored_list(api_call *c)
 	api_json(c, 200,
 	         json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
 	                   (json_int_t)page, "per_page", (json_int_t)per_page));
+}
+
+static bool list_scope(api_call *c, zx_scope *sc);
+
+/* Per village: 监测户 by category (households, persons) and open/overdue cases. */
+static json_t *village_entry(json_t *byvillage, const char *code, const char *name)
+{
+	json_t *v = json_object_get(byvillage, code);
+	if (!v) {
+		v = json_pack("{s:s,s:s,s:{},s:I,s:I,s:I,s:I}", "area_code", code, "name", name, "categories",
+		              "households", (json_int_t)0, "persons", (json_int_t)0, "open_cases",
+		              (json_int_t)0, "overdue_cases", (json_int_t)0);
+		json_object_set_new(byvillage, code, v);
+	}
+	return v;
+}
+
+static void add_to(json_t *o, const char *key, int64_t n)
+{
+	json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
+}
+
+static void villages_get(api_call *c)
+{
+	zx_scope sc;
+	if (!list_scope(c, &sc))
+		return;
+	json_t *byvillage = json_object(); /* code -> entry, then listed in code order */
+	zx_stmt *s = NULL;
+	bool row;
+	zx_err e = zx_query_open(c->conn, &sc, ZXQ_mon_count_by_village, ZX_NOARGS, &s);
+	while (!e && !(e = zx_stmt_next(s, &row)) && row) {
+		json_t *v = village_entry(byvillage, zx_col_text(s, 0), zx_col_text(s, 1));
+		json_object_set_new(json_object_get(v, "categories"), zx_col_text(s, 2),
+		                    json_integer(zx_col_int(s, 3)));
+		add_to(v, "households", zx_col_int(s, 3));
+		add_to(v, "persons", zx_col_int(s, 4));
+	}
+	zx_stmt_done(s);
+	s = NULL;
+	if (!e)
+		e = zx_query_open(c->conn, &sc, ZXQ_case_count_by_village, ZX_ARGS(ZX_INT(zx_now())), &s);
+	while (!e && !(e = zx_stmt_next(s, &row)) && row) {
+		json_t *v = village_entry(byvillage, zx_col_text(s, 0), zx_col_text(s, 1));
+		add_to(v, "open_cases", zx_col_int(s, 2));
+		add_to(v, "overdue_cases", zx_col_int(s, 3));
+	}
+	zx_stmt_done(s);
+	if (e) {
+		json_decref(byvillage);
+		api_error(c, e, NULL);
+		return;
+	}
+	/* jansson keeps insertion order; sort the villages by code for a stable list. */
+	size_t n = json_object_size(byvillage), k = 0;
+	const char **codes = calloc(n ? n : 1, sizeof(*codes));
+	const char *key;
+	json_t *val;
+	json_object_foreach(byvillage, key, val) codes[k++] = key;
+	qsort(codes, n, sizeof(*codes), cmp_codes);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append(items, json_object_get(byvillage, codes[i]));
+	free(codes);
+	json_decref(byvillage);
+	api_json(c, 200, json_pack("{s:o}", "items", items));
 }
 
 /* --- 公示 -------------------------------------------------------------------------------------------- */
@@ -367,6 +438,7 @@ static void batch_unmatched(api_call *c)
 const api_route api_monitoring_routes[] = {
     {"GET", "/api/v1/monitoring/summary", summary_get, 0},
     {"GET", "/api/v1/monitoring/households", monitored_list, API_PERSONAL},
+    {"GET", "/api/v1/monitoring/villages", villages_get, 0},
     {"GET", "/api/v1/villages/{code}/notice", village_notice, API_PERSONAL},
     {"GET", "/api/v1/warnings", warnings_list, API_PERSONAL},
     {"GET", "/api/v1/warning-batches", batches_list, 0},

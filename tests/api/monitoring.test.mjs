@@ -275,6 +275,13 @@ describe('识别纳入', () => {
     assert.equal(s.json.cases.by_state.noticed, 1);
     assert.equal(s.json.cases.open, 1);
     assert.equal(s.json.income_survey.surveyed, households.length - 10);
+    const v = await zx.req('/api/v1/monitoring/villages', { session: admin });
+    assert.equal(v.status, 200, v.text);
+    const codes = v.json.items.map((x) => x.area_code);
+    assert.deepEqual(codes, [...codes].sort());
+    assert.equal(v.json.items.reduce((a, x) => a + x.households, 0), s.json.monitored.households);
+    assert.equal(v.json.items.find((x) => x.area_code === zx.areas.villageB).open_cases, 1);
+    assertError(await zx.req(`/api/v1/monitoring/villages?area=${zx.areas.villageB}`, { session: await zx.login('clerk_a') }), 403);
     const auditor = await zx.login('auditor');
     assertError(await zx.req('/api/v1/cases', { session: auditor }), 403);
     assertError(await zx.req(`/api/v1/villages/${zx.areas.villageB}/notice`, { session: auditor }), 403);

@@ -165,7 +165,7 @@ static bool parse_row(warn_import *im, const zx_row *row, warn_row *w)
 }
 
 /* Looks the person up by blind index in each county of the scope. */
-static zx_err find_person(warn_import *im, const char *bidx, int64_t *pid, int64_t *hid, char area[13])
+static zx_err find_person(warn_import *im, const char *bidx, int64_t *pid)
 {
 	for (int i = 0; i < im->finder.ncounties; i++) {
 		zx_stmt *s;
@@ -175,11 +175,8 @@ static zx_err find_person(warn_import *im, const char *bidx, int64_t *pid, int64
 			return e;
 		bool row;
 		e = zx_stmt_next(s, &row);
-		if (!e && row) {
+		if (!e && row)
 			*pid = zx_col_int(s, 0);
-			*hid = zx_col_int(s, 1);
-			snprintf(area, 13, "%s", zx_col_text(s, 2));
-		}
 		zx_stmt_done(s);
 		if (e || row)
 			return e;
@@ -224,10 +221,10 @@ static zx_err import_row(void *ctx, const zx_row *row, zx_errinfo *ei)
 	warn_row w;
 	if (!parse_row(im, row, &w))
 		return ZX_OK;
-	char bidx[ZX_BIDX_HEX_LEN + 1], area[13];
+	char bidx[ZX_BIDX_HEX_LEN + 1];
 	zx_blind_index(im->keys, w.id.norm, bidx);
-	int64_t pid = 0, hid = 0;
-	zx_err e = find_person(im, bidx, &pid, &hid, area);
+	int64_t pid = 0;
+	zx_err e = find_person(im, bidx, &pid);
 	if (e == ZX_ENOTFOUND)
 		return unmatched_row(im, row, &w);
 	if (e || im->r->issues_total > 0)

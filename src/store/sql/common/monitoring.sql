@@ -81,7 +81,7 @@ WHERE s.area_code BETWEEN $1 AND $2 AND s.year = $3 AND ($4 = '' OR h.hh_type = 
 
 -- A person by blind index of the 证件号码 (UNIQUE (county, id_bidx)).
 -- name: mon_person_by_bidx scoped
-SELECT id, household_id, area_code FROM persons
+SELECT id FROM persons
 WHERE county = $3 AND id_bidx = $4 AND area_code BETWEEN $1 AND $2;
 
 -- name: warning_batch_insert
@@ -149,6 +149,20 @@ WHERE household_id = $3 AND area_code BETWEEN $1 AND $2 ORDER BY occurred_ymd DE
 -- name: mon_count_by_category scoped
 SELECT category, count(*), coalesce(sum(size), 0) FROM households
 WHERE area_code BETWEEN $1 AND $2 AND category <> '' GROUP BY category ORDER BY category;
+
+-- 监测户 per village and category (partial index households_monitored).
+-- name: mon_count_by_village scoped
+SELECT h.area_code, coalesce(a.name, ''), h.category, count(*), coalesce(sum(h.size), 0)
+FROM households h LEFT JOIN areas a ON a.code = h.area_code
+WHERE h.area_code BETWEEN $1 AND $2 AND h.category <> ''
+GROUP BY h.area_code, h.category ORDER BY h.area_code, h.category;
+
+-- Open and overdue (due before $3) cases per village.
+-- name: case_count_by_village scoped
+SELECT k.area_code, coalesce(a.name, ''), count(*), sum(CASE WHEN k.due_at < $3 THEN 1 ELSE 0 END)
+FROM cases k LEFT JOIN areas a ON a.code = k.area_code
+WHERE k.area_code BETWEEN $1 AND $2 AND k.closed_at IS NULL
+GROUP BY k.area_code ORDER BY k.area_code;
 
 -- 监测户 list, $3 category ('' = all), ordered by village and 户编号.
 -- name: mon_household_list scoped
