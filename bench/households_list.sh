@@ -98,7 +98,7 @@ trap - EXIT
 
 echo "== P6: export the county"
 for fmt in xlsx csv; do
-	/usr/bin/time -f "%e s, peak RSS %M KB" "$BIN" export households --db "$DB" --area 510722 --format $fmt \
+	/usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, peak RSS %M KB" "$BIN" export households --db "$DB" --area 510722 --format $fmt \
 		--unmasked -o "$OUT/export.$fmt" 2>&1 | grep -v '^20[0-9][0-9]-'
 	ls -la "$OUT/export.$fmt" | awk '{print $5, "bytes"}'
 	rm -f "$OUT/export.$fmt"
