@@ -661,7 +661,6 @@ static zx_err read_file(imp_ctx *x, const char *path)
 	    .normalize_t2s = x->o->t2s,
 	    .allow_lost_digits = 1, /* reported per cell, naming the column */
 	};
-	x->total_estimate = estimate_rows(path);
 	zx_err e = zx_table_read_file(path, &to, on_row, x, x->ei);
 	if (!e && !x->have_header)
 		e = zx_fail(x->ei, ZX_EVALIDATION, "empty_file", NULL, 0,
@@ -709,6 +708,7 @@ zx_err zx_import_households(zx_conn *c, const zx_keys *k, const zx_actor *a, con
 	if (e)
 		goto out;
 	int64_t t0 = imp_ms();
+	x.total_estimate = estimate_rows(path);
 	imp_stream_start(&x);
 	e = read_file(&x, path);
 	if (!e && x.cur_hh != IMP_NONE)

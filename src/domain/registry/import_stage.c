@@ -2,9 +2,10 @@
  * import_stage.c — the importer's staging area (see import_internal.h): string pool,
  * interning, chunked arrays and the two open-addressing maps.
  *
- * Invariants: pool offsets, vector indices and element addresses never change once
- * handed out (the pool may move, so callers keep offsets, not pointers); maps stay at
- * most half full, so a probe always ends at an empty slot.
+ * Invariants: pool offsets and strings, vector indices and element addresses never change
+ * once handed out, and neither do the chunk tables (a second thread may read what was
+ * handed to it while the reader appends); maps stay at most three quarters full, so a
+ * probe always ends at an empty slot.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,7 @@ zx_err imp_intern_add(imp_intern *m, imp_pool *p, const char *s, size_t n, uint3
 		*off = 0;
 		return ZX_OK;
 	}
-	if ((m->n + 1) * 2 > m->cap) {
+	if ((m->n + 1) * 4 > m->cap * 3) {
 		zx_err e = slots_grow(&m->slots, &m->cap, intern_rehash, p);
 		if (e)
 			return e;
@@ -199,7 +200,7 @@ zx_err imp_map_household(imp_map *m, const imp_vec *hh, const imp_pool *p, const
                          uint32_t *found)
 {
 	*found = IMP_NONE;
-	if ((m->n + 1) * 2 > m->cap) {
+	if ((m->n + 1) * 4 > m->cap * 3) {
 		hh_rehash_ctx rc = {hh, p};
 		zx_err e = slots_grow(&m->slots, &m->cap, hh_rehash, &rc);
 		if (e)
@@ -229,7 +230,7 @@ static uint64_t person_rehash(const void *ctx, uint32_t v)
 zx_err imp_map_person(imp_map *m, const imp_vec *persons, uint64_t id, uint32_t add, uint32_t *found)
 {
 	*found = IMP_NONE;
-	if ((m->n + 1) * 2 > m->cap) {
+	if ((m->n + 1) * 4 > m->cap * 3) {
 		zx_err e = slots_grow(&m->slots, &m->cap, person_rehash, persons);
 		if (e)
 			return e;

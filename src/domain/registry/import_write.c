@@ -371,8 +371,13 @@ zx_err imp_write_begin(imp_ctx *x)
 	zx_err e = zx_tx_begin_write(x->c);
 	if (e)
 		return write_failed(x, e);
-	/* A county-sized import touches the index B-trees at random: keep them in cache. */
-	zx_exec(x->c, NULL, ZXQ_import_cache_big, ZX_NOARGS, NULL);
+	/* Index B-trees take random inserts: give them as much cache as the memory budget
+	 * (~190 MB with the staging area, ~130 bytes a person) allows. */
+	int64_t persons = x->persons.n > 0 ? (int64_t)x->persons.n : x->total_estimate;
+	zx_query q = persons > 600000   ? ZXQ_import_cache_small
+	             : persons > 300000 ? ZXQ_import_cache_medium
+	                                : ZXQ_import_cache_big;
+	zx_exec(x->c, NULL, q, ZX_NOARGS, NULL);
 	return ZX_OK;
 }
 
