@@ -310,4 +310,34 @@ describe('exports', () => {
     assert.equal(buf.subarray(0, 2).toString(), 'PK');
     assert.ok(buf.length > 1000);
   });
+
+  test('a big export runs as a job: 202, progress to done, then the file once and only to its creator', async () => {
+    const path = `/api/v1/exports?kind=households&format=csv&unmasked=1&area=${zx.areas.villageA}`;
+    assertError(await zx.req(path, { method: 'POST', session: clerkA }), 403);
+    assertError(await zx.req(`/api/v1/exports?kind=households&format=csv&area=${zx.areas.townB}`,
+      { method: 'POST', session: townA }), 403);
+    const r = await zx.req(path, { method: 'POST', session: townA });
+    assert.equal(r.status, 202, r.text);
+    const id = r.json.job.id;
+    assert.equal(r.json.job.kind, 'export.households');
+    let job;
+    for (let i = 0; i < 200; i++) {
+      job = (await zx.req(`/api/v1/jobs/${id}`, { session: townA })).json;
+      if (job.status === 'done' || job.status === 'failed') break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.ok(job.result.persons > 0);
+    assert.equal(job.result.download, `/api/v1/exports/${id}`);
+    assertError(await zx.req(`/api/v1/exports/${id}`, { session: admin }), 404);
+    assertError(await zx.req(`/api/v1/exports/${id}`, { session: clerkA }), 404);
+    const res = await fetch(`${zx.url}/api/v1/exports/${id}`, { headers: { Cookie: townA.cookie } });
+    assert.equal(res.status, 200);
+    const buf = Buffer.from(await res.arrayBuffer());
+    assert.deepEqual([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const text = buf.subarray(3).toString('utf8');
+    assert.match(text, FULL_ID);
+    assert.equal(text.split('\r\n').filter(Boolean).length, job.result.persons + 1);
+    assertError(await zx.req(`/api/v1/exports/${id}`, { session: townA }), 404);
+  });
 });

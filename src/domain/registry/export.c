@@ -254,7 +254,11 @@ typedef struct exporter {
 	bool unmasked;
 	int64_t last_hh;
 	zx_export_result r;
+	void (*progress)(void *ctx, int64_t rows);
+	void *progress_ctx;
 } exporter;
+
+#define PROGRESS_EVERY 4096 /* rows */
 
 /* Lays out one cursor row (columns of export_rows) as template cells and writes it. */
 static zx_err export_row(exporter *x, zx_stmt *s)
@@ -311,8 +315,8 @@ static zx_err export_row(exporter *x, zx_stmt *s)
 		x->last_hh = hh;
 	}
 	e = sink_row(&x->out, cells, start);
-	if (!e)
-		x->r.persons++;
+	if (!e && ++x->r.persons % PROGRESS_EVERY == 0 && x->progress)
+		x->progress(x->progress_ctx, x->r.persons);
 	memset(id, 0, sizeof(id));
 	memset(phone, 0, sizeof(phone));
 	return e;
@@ -365,12 +369,10 @@ static zx_err export_search(zx_conn *c, const zx_actor *a, const zx_keys *k, con
 	return e;
 }
 
-zx_err zx_export_households(zx_conn *c, const zx_actor *a, const zx_keys *k, const zx_export_opts *o,
-                            const char *path, zx_export_result *r, zx_errinfo *ei)
+static zx_err check(const zx_actor *a, const zx_export_opts *o, zx_scope *scope, char county[7],
+                    bool *one_village, zx_errinfo *ei)
 {
-	if (r)
-		memset(r, 0, sizeof(*r));
-	if (!a || !o || !path || !k || (o->format != ZX_EXPORT_CSV && o->format != ZX_EXPORT_XLSX))
+	if (!a || !o || (o->format != ZX_EXPORT_CSV && o->format != ZX_EXPORT_XLSX))
 		return ZX_EINVAL;
 	if (!zx_role_sees_personal_data(a->role))
 		return zx_fail(ei, ZX_EFORBIDDEN, "forbidden", NULL, 0, "%s无权导出个人信息",
@@ -378,10 +380,35 @@ zx_err zx_export_households(zx_conn *c, const zx_actor *a, const zx_keys *k, con
 	if (o->unmasked && !zx_role_may_unmask(a->role))
 		return zx_fail(ei, ZX_EFORBIDDEN, "forbidden", "unmasked", 0,
 		               "%s无权导出未脱敏的证件号码和联系电话", zx_role_name(a->role));
+	return zx_hh_filter_scope(a, &o->filter, scope, county, one_village, ei);
+}
+
+zx_err zx_export_check(zx_conn *c, const zx_actor *a, const zx_export_opts *o, int64_t *rows, zx_errinfo *ei)
+{
 	zx_scope scope;
 	char county[7];
 	bool one_village;
-	zx_err e = zx_hh_filter_scope(a, &o->filter, &scope, county, &one_village, ei);
+	*rows = 0;
+	zx_err e = check(a, o, &scope, county, &one_village, ei);
+	if (e)
+		return e;
+	const zx_hh_filter *f = &o->filter;
+	return zx_query_int(
+	    c, &scope, ZXQ_hh_persons_fast,
+	    ZX_ARGS(ZX_TEXT(f->hh_type ? f->hh_type : ""), ZX_TEXT(f->category ? f->category : "")), rows);
+}
+
+zx_err zx_export_households(zx_conn *c, const zx_actor *a, const zx_keys *k, const zx_export_opts *o,
+                            const char *path, zx_export_result *r, zx_errinfo *ei)
+{
+	if (r)
+		memset(r, 0, sizeof(*r));
+	if (!path || !k)
+		return ZX_EINVAL;
+	zx_scope scope;
+	char county[7];
+	bool one_village;
+	zx_err e = check(a, o, &scope, county, &one_village, ei);
 	if (e)
 		return e;
 	exporter *x = calloc(1, sizeof(*x));
@@ -389,6 +416,8 @@ zx_err zx_export_households(zx_conn *c, const zx_actor *a, const zx_keys *k, con
 		return ZX_ENOMEM;
 	x->k = k;
 	x->unmasked = o->unmasked;
+	x->progress = o->progress;
+	x->progress_ctx = o->progress_ctx;
 	const zx_hh_filter *f = &o->filter;
 	e = sink_open(&x->out, o->format, path, o->tmpdir);
 	if (!e)

@@ -34,12 +34,19 @@ typedef struct zx_export_opts {
 	zx_export_format format;
 	bool unmasked;      /* plaintext 证件号码 / 联系电话: only for roles that may unmask */
 	const char *tmpdir; /* XLSX work files; NULL = the system's */
+	/* Called every few thousand rows with the rows written so far (may be NULL). */
+	void (*progress)(void *ctx, int64_t rows);
+	void *progress_ctx;
 } zx_export_opts;
 
 typedef struct zx_export_result {
 	int64_t households;
 	int64_t persons;
 } zx_export_result;
+
+/* Checks that a may export what o asks (role, unmasking, area) without reading any row, and
+ * estimates the rows (persons) it will hold (exact without a 组 filter or search). */
+zx_err zx_export_check(zx_conn *c, const zx_actor *a, const zx_export_opts *o, int64_t *rows, zx_errinfo *ei);
 
 /* Writes the export to path (created or truncated, mode 0600 under the caller's umask). */
 zx_err zx_export_households(zx_conn *c, const zx_actor *a, const zx_keys *k, const zx_export_opts *o,

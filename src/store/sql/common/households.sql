@@ -47,6 +47,11 @@ SELECT coalesce(sum(households), 0) FROM household_counts WHERE area_code BETWEE
 SELECT coalesce(sum(households), 0) FROM household_counts
 WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3) AND ($4 = '' OR category = $4);
 
+-- Persons of a list without a 组 filter (an export's expected rows). $3 hh_type, $4 category.
+-- name: hh_persons_fast scoped
+SELECT coalesce(sum(persons), 0) FROM household_counts
+WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3) AND ($4 = '' OR category = $4);
+
 -- Count of a list with a 组 filter ($5), up to $6 rows, index-only on households_list.
 -- name: hh_count_capped scoped
 SELECT count(*) FROM (SELECT 1 FROM households
