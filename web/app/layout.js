@@ -6,6 +6,7 @@ import { navMenu, navItem, isAreaScoped } from './nav.js';
 import { formatTime } from './util.js';
 import AreaTree from './components/area-tree.js';
 import PasswordChange from './components/password-change.js';
+import { startAutoFlush } from './visit-queue.js';
 
 const { ElMessageBox } = window.ElementPlus;
 
@@ -116,6 +117,10 @@ export default {
   },
   watch: {
     path() { this.drawer = false; },
+  },
+  mounted() {
+    // Visits saved offline go out as soon as the app runs and whenever the network returns.
+    startAutoFlush();
   },
   methods: {
     go(index) {

@@ -12,6 +12,7 @@ import AuditPage from './pages/audit.js';
 import HouseholdsPage from './pages/households.js';
 import HouseholdPage from './pages/household.js';
 import ImportPage from './pages/import.js';
+import { ASSISTANCE_PAGES } from './assistance-pages.js';
 import { MONITORING_PAGES } from './monitoring-pages.js';
 import AccountPage from './pages/account.js';
 import SessionsPage from './pages/sessions.js';
@@ -25,6 +26,7 @@ const PAGES = {
   '/households': HouseholdsPage,
   '/household': HouseholdPage,
   '/import': ImportPage,
+  ...ASSISTANCE_PAGES,
   ...MONITORING_PAGES,
   '/account': AccountPage,
   '/sessions': SessionsPage,

@@ -2,6 +2,7 @@
 // Later milestones add 监测帮扶, 台账, 报告 here.
 import { store, canManageUsers, canReadAudit, seesAreaData, canEditRegistry, isSecAdmin } from './store.js';
 import { MONITORING_NAV, MONITORING_GROUP } from './monitoring-nav.js';
+import { ASSISTANCE_NAV, ASSISTANCE_GROUP, assistanceLanding } from './assistance-nav.js';
 
 // group: the key of a sub-menu in GROUPS. hidden: a page reached from another
 // page, not from the menu; its path matches '/name/<param>' as well, and
@@ -12,6 +13,7 @@ export const NAV = [
   { path: '/household', title: '农户详情', hidden: true, menu: '/households', allowed: seesAreaData },
   { path: '/import', title: '导入', icon: 'Upload', group: 'registry', allowed: canEditRegistry },
   ...MONITORING_NAV,
+  ...ASSISTANCE_NAV,
   { path: '/users', title: '用户管理', icon: 'User', allowed: canManageUsers },
   { path: '/audit', title: '审计日志', icon: 'Document', allowed: canReadAudit },
   { path: '/sessions', title: '会话管理', icon: 'Connection', allowed: isSecAdmin },
@@ -22,6 +24,7 @@ export const NAV = [
 export const GROUPS = {
   registry: { title: '农户台账', icon: 'Tickets' },
   ...MONITORING_GROUP,
+  ...ASSISTANCE_GROUP,
 };
 
 // The NAV entry of a route path ('/household/5107…' → the '/household' entry).
@@ -68,5 +71,6 @@ export function defaultRoute() {
   if (canReadAudit()) return '/audit';
   if (isSecAdmin()) return '/sessions';
   if (!seesAreaData() && canManageUsers()) return '/users';
+  if (assistanceLanding()) return assistanceLanding();
   return '/overview';
 }

@@ -47,6 +47,14 @@ export default {
         <span v-if="h" class="zx-page-title-sub zx-mono">{{ h.hh_no }}</span>
         <a v-if="h" :href="'#/income/' + h.hh_no" class="zx-page-title-sub el-link el-link--primary" data-testid="hh-income">收入采集</a>
       </h2>
+      <div class="zx-toolbar" v-if="h" style="margin-left: auto">
+        <el-button @click="goAssist('#/timeline/')" data-testid="hh-timeline">
+          <el-icon><Clock /></el-icon><span>时间线</span>
+        </el-button>
+        <el-button v-if="h.category" @click="goAssist('#/plan/')" data-testid="hh-plan">
+          <el-icon><Notebook /></el-icon><span>一户一策</span>
+        </el-button>
+      </div>
       <div class="zx-toolbar" v-if="h && canEdit">
         <el-button @click="editHousehold" data-testid="hh-edit">
           <el-icon><Edit /></el-icon><span>编辑户信息</span>
@@ -242,6 +250,9 @@ export default {
     },
   },
   methods: {
+    goAssist(prefix) {
+      location.hash = prefix + encodeURIComponent(this.h.hh_no);
+    },
     time: formatTime,
     yn: yesNo,
     months(v) { return v === null || v === undefined || v === '' || v < 0 ? '' : v; },
