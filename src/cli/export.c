@@ -3,13 +3,15 @@
  * import template's columns (domain/registry/export.h), masked unless --unmasked.
  *
  * The file is written as OUT.tmp next to OUT (XLSX work files there too, not in /tmp) and
- * renamed when complete and audited, so OUT is either the whole export or absent.
+ * renamed when complete and audited, so OUT is either the whole export or absent. On a
+ * terminal a progress line counts the rows against the expected total.
  */
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "cli/cli.h"
@@ -18,6 +20,24 @@
 #define USAGE                                                                                                \
 	"zhenxing export households --db FILE --area CODE --format csv|xlsx [--unmasked] [--village CODE] "  \
 	"[--type 户类型] [--category 类别] [--group 组] [--key FILE] -o OUT"
+
+typedef struct bar {
+	int64_t total;
+	int last_pct;
+} bar;
+
+static void show_progress(void *ctx, int64_t rows)
+{
+	bar *b = ctx;
+	int pct = b->total > 0 ? (int)(rows * 100 / b->total) : 0;
+	if (pct > 100)
+		pct = 100;
+	if (pct == b->last_pct)
+		return;
+	b->last_pct = pct;
+	fprintf(stderr, "\r导出中 %3d%%  %lld / %lld 人", pct, (long long)rows, (long long)b->total);
+	fflush(stderr);
+}
 
 int cmd_export(int argc, char **argv)
 {
@@ -100,8 +120,16 @@ int cmd_export(int argc, char **argv)
 	zx_actor cli;
 	zx_actor_cli(&cli);
 	zx_export_result r;
+	bar b = {0, -1};
+	if (!e && isatty(2)) {
+		o.progress = show_progress;
+		o.progress_ctx = &b;
+		e = zx_export_check(c, &cli, &o, &b.total, &ei);
+	}
 	if (!e)
 		e = zx_export_households(c, &cli, &keys, &o, tmp, &r, &ei);
+	if (b.last_pct >= 0)
+		fputc('\n', stderr);
 	if (!e && rename(tmp, out) != 0) {
 		remove(tmp);
 		e = zx_fail(&ei, ZX_EIO, "write_failed", "-o", 0, "无法写入文件 %s", out);

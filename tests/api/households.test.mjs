@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, startCounty } from '../lib/zxserver.mjs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { assertError, run, startCounty } from '../lib/zxserver.mjs';
 
 const FULL_ID = /\d{17}[\dX]/;
 const MASKED_ID = /^\d{4}\*{10}[\dX]{4}$/;
@@ -339,5 +342,26 @@ describe('exports', () => {
     assert.match(text, FULL_ID);
     assert.equal(text.split('\r\n').filter(Boolean).length, job.result.persons + 1);
     assertError(await zx.req(`/api/v1/exports/${id}`, { session: townA }), 404);
+  });
+});
+
+describe('CLI export', () => {
+  test('zhenxing export households writes the template CSV; bad usage exits 2, bad data 1', async () => {
+    const out = path.join(zx.dir, 'cli-export.csv');
+    const ok = await run(['export', 'households', '--db', zx.db, '--area', zx.areas.villageA, '--format', 'csv',
+      '--unmasked', '-o', out]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /已导出 \d+ 户 \d+ 人/);
+    const buf = await readFile(out);
+    assert.deepEqual([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const lines = buf.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
+    assert.equal(lines[0].split(',')[4], '证件号码');
+    assert.ok(lines.slice(1).every((l) => l.split(',')[1] === zx.areas.villageA));
+    assert.match(lines[1].split(',')[4], /^\d{17}[\dX]$/);
+    const usage = await run(['export', 'households', '--db', zx.db, '--format', 'csv', '-o', out]);
+    assert.equal(usage.code, 2);
+    const bad = await run(['export', 'households', '--db', zx.db, '--area', '12', '--format', 'xlsx', '-o', out]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /区划代码/);
   });
 });
