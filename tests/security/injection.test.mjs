@@ -37,12 +37,16 @@ const COSTLY = /^(POST \/api\/v1\/users|POST \/api\/v1\/session|\w+ \/api\/v1\/m
 // (each accepted write costs an fsync), fewer where a password is hashed.
 const SOME = INJECTIONS.filter((v) => /OR 1=1 --|DROP|UNION|group_concat|^%$|\u0000$/.test(v) || v.length > 1000);
 const FEW = [INJECTIONS[0], INJECTIONS[3], '\u0000', INJECTIONS[INJECTIONS.length - 1]];
-const objsA = () => ({ ...zx.objs.A, user_id: target.id, ids: new Proxy({}, { get: () => 1 }) });
+const objsA = () => ({ ...zx.objs.A, user_id: target.id, ids: new Proxy(zx.objs.A.ids, { get: (o, k) => o[k] ?? 1 }) });
 const qs = (k, v) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
 
 // The first of these users whose plain request succeeds (the route's natural caller).
 // Parameters a route cannot do without.
-const NEEDS = { '/api/v1/exports': 'kind=households&format=csv&' };
+const NEEDS = {
+  '/api/v1/exports': 'kind=households&format=csv&',
+  '/api/v1/income/summary': 'year=2024&',
+  '/api/v1/policies/effective': 'year=2024&',
+};
 
 async function callerOf(p) {
   for (const who of ['clerk_a', 'town_a', 'admin', 'audit_c', 'sec_c']) {

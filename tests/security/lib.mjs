@@ -152,6 +152,7 @@ export async function startProbeCounty({ households = 200, extraUsers = [] } = {
     zx.s = s;
     zx.scopeOf = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.user.area_code]));
     zx.objs = { A: await sideObjects(zx, 'A'), B: await sideObjects(zx, 'B') };
+    for (const side of ['A', 'B']) await seedObjects(zx, zx.objs[side], zx.areas['village' + side]);
   } catch (e) {
     await zx.stop().catch(() => {});
     throw e;
@@ -174,8 +175,51 @@ async function sideObjects(zx, side) {
     o.person_id = hh.json?.members?.[0]?.id;
     o.household = hh.json;
   }
+  // A background job of the village's clerk (a dry-run import whose error list names the
+  // village and a 户编号 of it), for /jobs/{id}.
+  const up = await request(zx.url, `/api/v1/imports?kind=households&dry_run=1&area=${village}`, {
+    method: 'POST', session: clerk, headers: { 'Content-Type': 'text/csv', 'X-File-Name': 'probe.csv' },
+    body: TEMPLATE_HEADER + `\n${village}9999,${village},1组,张三,110101199003077777,户主,男\n`,
+  });
+  if (up.status === 202) o.ids.jobs = up.json.job.id;
   return o;
 }
+
+// The id in an answer: {id} or {<thing>: {id}}.
+function idOf(json) {
+  if (!json || typeof json !== 'object') return undefined;
+  if (json.id !== undefined) return json.id;
+  return Object.values(json).find((v) => v && typeof v === 'object' && v.id !== undefined)?.id;
+}
+
+// Objects of the monitoring and assistance resources in a village, made by the county
+// admin where the routes are served (best effort: a resource whose rules changed stays
+// without an object, and its probes fall back or skip). Keyed by the URL segment before
+// {id}, as fill() looks them up.
+async function seedObjects(zx, o, village) {
+  if (!o.hh_no) return;
+  const post = async (p, json, method = 'POST') => {
+    const r = await request(zx.url, p, { method, session: zx.s.admin, json });
+    return r.status < 300 ? idOf(r.json) : undefined;
+  };
+  o.ids.cases = await post('/api/v1/cases', { household: o.hh_no, source: 'cadre', reason: '安全探针' });
+  o.ids.campaigns = await post('/api/v1/campaigns', {
+    name: '安全探针', kind: '集中排查', area: village, start_date: '2026-01-01', end_date: '2026-12-31', targets: ['全部农户'],
+  });
+  if (o.ids.campaigns) {
+    o.ids.issues = await post(`/api/v1/campaigns/${o.ids.campaigns}/issues`, { scope: '个性问题', hh_no: o.hh_no, description: '安全探针' });
+  }
+  // 帮扶计划 need a monitored household.
+  await post(`/api/v1/households/${o.hh_no}`, { category: '边缘易致贫户' }, 'PUT');
+  await post(`/api/v1/plans/${o.hh_no}`, { goal: '安全探针' }, 'PUT');
+  o.ids.measures = await post(`/api/v1/plans/${o.hh_no}/measures`, { kind: '产业帮扶', content: '安全探针' });
+  for (const k of Object.keys(o.ids)) if (o.ids[k] === undefined) delete o.ids[k];
+  const hh = await request(zx.url, `/api/v1/households/${o.hh_no}`, { session: zx.s.admin });
+  o.household = hh.json;
+}
+
+const TEMPLATE_HEADER = '户编号,行政区划代码,组,姓名,证件号码,与户主关系,性别,民族,文化程度,在校生情况,健康状况,残疾等级,' +
+  '劳动技能,务工状况,务工时间(月),医保参保,户类型,监测对象类别,脱贫年度,联系电话,住房安全,饮水安全,风险类型,帮扶责任人';
 
 // Audit rows with the action, newest first (read by the audit admin).
 export async function auditRows(zx, action) {
