@@ -4,11 +4,11 @@
 // wrong, the upload is deleted after the job, a job is private to its creator and the
 // administrators of its area, and an upload over the cap is refused with 413.
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, makeDemo, request, serve, startCounty, tempDir } from '../lib/zxserver.mjs';
+import { assertError, makeDemo, request, run, serve, startCounty, tempDir } from '../lib/zxserver.mjs';
 
 const DATA = path.resolve('tests/data/import');
 const COUNTY = '510722000000';
@@ -184,6 +184,7 @@ describe('upload cap', () => {
 
   after(async () => {
     await server?.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   test('an upload over the cap is refused with 413 and leaves no file behind', async () => {
@@ -195,5 +196,44 @@ describe('upload cap', () => {
     assert.ok(server.alive);
     const left = (await readdir(path.join(dir, 'zx.db.files'))).filter((f) => f.includes('upload'));
     assert.deepEqual(left, []);
+  });
+});
+
+describe('zhenxing import households (CLI)', () => {
+  let dir;
+  let db;
+
+  before(async () => {
+    dir = await tempDir();
+    db = (await makeDemo(dir, { households: 0 })).db;
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a good file: exit 0 and the one-line summary', async () => {
+    const r = await run(['import', 'households', '--db', db, path.join(DATA, 'good.csv')]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /^导入成功: 3户 7人 \(新增 3, 更新 0\)$/m);
+    const again = await run(['import', 'households', '--db', db, '--dry-run', path.join(DATA, 'good.csv')]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /^校验通过: 3户 7人/m);
+  });
+
+  test('a bad file: exit 1, the summary, the first errors and --errors OUT.csv', async () => {
+    const out = path.join(dir, 'errors.csv');
+    const r = await run(['import', 'households', '--db', db, '--errors', out, path.join(DATA, 'bad_two_heads.csv')]);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(r.stdout, /^导入失败: 共 1 处错误，未写入任何数据$/m);
+    assert.match(r.stdout, /第3行 与户主关系.*已有户主/);
+    const csv = await readFile(out);
+    assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.match(csv.toString('utf8'), /"3","与户主关系","户主"/);
+  });
+
+  test('usage errors exit 2', async () => {
+    assert.equal((await run(['import', 'households', '--db', db])).code, 2);
+    assert.equal((await run(['import', 'ledger', '--db', db, 'x.csv'])).code, 2);
   });
 });
