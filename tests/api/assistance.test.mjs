@@ -269,6 +269,11 @@ describe('campaigns', () => {
     assert.equal(fix.status, 200, fix.text);
     const g = await zx.req(`/api/v1/campaigns/${id}`, { session: admin });
     assert.deepEqual([g.json.issues.total, g.json.issues.rectified, g.json.issues.rate], [2, 1, 50]);
+    // Listed for an area inside it (a village of town A), not for a village of town B.
+    const inA = await zx.req(`/api/v1/campaigns?area=${zx.areas.villageA}`, { session: admin });
+    assert.ok(inA.json.items.some((k) => k.id === id));
+    const inB = await zx.req(`/api/v1/campaigns?area=${zx.areas.villageB}`, { session: admin });
+    assert.ok(!inB.json.items.some((k) => k.id === id));
     // Village B's clerk does not see town A's campaign.
     assertError(await zx.req(`/api/v1/campaigns/${id}`, { session: clerkB }), 404);
     assertError(await zx.req(`/api/v1/campaigns/${id}/issues`, {

@@ -8,7 +8,7 @@ export const ASSISTANCE_NAV = [
   { path: '/visits', title: '走访', icon: 'Location', group: 'assistance', areaScoped: true, allowed: seesAreaData },
   { path: '/plans', title: '一户一策', icon: 'Notebook', group: 'assistance', areaScoped: true, allowed: seesAreaData },
   { path: '/plan', title: '一户一策', hidden: true, menu: '/plans', allowed: seesAreaData },
-  { path: '/campaigns', title: '集中排查/回头看', icon: 'Checked', group: 'assistance', allowed: seesAreaData },
+  { path: '/campaigns', title: '集中排查/回头看', icon: 'Checked', group: 'assistance', areaScoped: true, allowed: seesAreaData },
   { path: '/campaign', title: '排查详情', hidden: true, menu: '/campaigns', allowed: seesAreaData },
   { path: '/timeline', title: '农户时间线', hidden: true, menu: '/households', allowed: seesAreaData },
 ];

@@ -1,6 +1,7 @@
-// #/campaigns — 集中排查 / 回头看: the campaigns the user can see, with progress
-// (households visited during the campaign / households of its set) and issue
-// completion; cadres create one for an area, a date range and a household set.
+// #/campaigns — 集中排查 / 回头看: the campaigns inside or covering the area picked in
+// the tree, with progress there (households visited during the campaign / households
+// of its set) and issue completion; cadres create one for that area, a date range and
+// a household set.
 import { api } from '../api.js';
 import { store } from '../store.js';
 import { CADRE_ROLES, pct, todayStr, useAssistanceStyle } from '../assistance-ui.js';
@@ -18,7 +19,7 @@ export default {
   template: `
   <div class="zx-page" data-testid="page-campaigns">
     <div class="zx-page-head">
-      <h2 class="zx-page-title">排查与回头看</h2>
+      <h2 class="zx-page-title">集中排查 / 回头看<span class="zx-page-title-sub" v-if="areaName">{{ areaName }}</span></h2>
       <div class="zx-toolbar">
         <el-button v-if="mayCreate" type="primary" @click="openCreate" data-testid="campaign-new">
           <el-icon><Plus /></el-icon><span>发起排查</span></el-button>
@@ -93,16 +94,18 @@ export default {
     areaName() { return store.area ? store.area.name : ''; },
     mayCreate() { return !!store.user && CADRE_ROLES.includes(store.user.role); },
   },
+  watch: {
+    areaCode: { immediate: true, handler(code) { if (code) { this.page = 1; this.load(); } } },
+  },
   created() {
     useAssistanceStyle();
-    this.load();
   },
   methods: {
     pct,
     async load() {
       this.loading = true;
       try {
-        const r = await api.get('/campaigns', { page: this.page, per_page: 20 });
+        const r = await api.get('/campaigns', { area: this.areaCode, page: this.page, per_page: 20 });
         this.items = r.items || [];
         this.total = r.total || 0;
       } catch (_) {
