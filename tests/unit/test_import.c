@@ -428,6 +428,17 @@ static void test_import_xlsx_id_stored_as_number_fails_with_clear_message(void *
 	assert_registry_empty(f);
 }
 
+static void test_import_xlsx_imports_the_same_as_csv(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(import_data(f, "good.xlsx", NULL, false), ZX_OK);
+	assert_int_equal(f->r.created, 3);
+	assert_int_equal(f->r.persons, 7);
+	assert_int_equal(import_data(f, "good.csv", NULL, false), ZX_OK);
+	assert_int_equal(f->r.unchanged, 3);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM household_changes"), 0);
+}
+
 static void test_import_gb18030_csv_imports_the_same_as_utf8(void **state)
 {
 	fixture *f = *state;
@@ -746,6 +757,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_import_unknown_column_is_only_a_warning, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_xlsx_id_stored_as_number_fails_with_clear_message,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_xlsx_imports_the_same_as_csv, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_gb18030_csv_imports_the_same_as_utf8, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(

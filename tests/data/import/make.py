@@ -119,11 +119,13 @@ def run():
         for name, (row, col, reason, area, first) in CASES.items():
             f.write(f"{name}\t{row}\t{col}\t{reason}\t{area}\t{first}\n")
     write_xlsx()
+    write_xlsx("good.xlsx", id_as_number=False)
 
 
-def write_xlsx():
-    """good.csv as XLSX whose 证件号码 of the second person is a number (as Excel keeps a pasted
-    18-digit ID): the importer must refuse it and name row 3, 证件号码."""
+def write_xlsx(name="bad_id_as_number.xlsx", id_as_number=True):
+    """good.csv as XLSX (inline strings). With id_as_number the 证件号码 of the second person is
+    a number, as Excel keeps a pasted 18-digit ID: the importer must refuse it and name row 3,
+    证件号码."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -135,7 +137,7 @@ def write_xlsx():
             if not v:
                 continue
             col = chr(ord("A") + j)
-            if i == 3 and HEADER[j] == "证件号码":
+            if id_as_number and i == 3 and HEADER[j] == "证件号码":
                 xml.append(f'<c r="{col}{i}"><v>{float(v):.15E}</v></c>')
             else:
                 xml.append(f'<c r="{col}{i}" t="inlineStr"><is><t>{v}</t></is></c>')
@@ -153,7 +155,7 @@ def write_xlsx():
          f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
         ("xl/worksheets/sheet1.xml", "".join(xml)),
     ]
-    with zipfile.ZipFile(os.path.join(HERE, "bad_id_as_number.xlsx"), "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(os.path.join(HERE, name), "w", zipfile.ZIP_DEFLATED) as z:
         for name, body in parts:
             z.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), body, compress_type=zipfile.ZIP_DEFLATED)
 
