@@ -24,6 +24,8 @@ const before = await snapshot(zx);
 zx.s.inj_self = await zx.login('inj_self');
 const target = (await zx.req('/api/v1/users?q=inj_target', { session: zx.s.admin })).json.items[0];
 
+let renames = 0; // display names accepted for inj_target, each must be audited
+
 after(async () => {
   await zx.stop();
 });
@@ -114,6 +116,7 @@ describe('injection in JSON string fields', () => {
           checkAnswer(res, c.who || 'clerk_a', undefined, what, [v, p]);
           if (res.status === 200 && r.pattern === '/api/v1/users/{id}' && k === 'display_name') {
             assert.equal(res.json.user.display_name, v, `${what}: stored differently`);
+            renames++;
           }
           if (res.status === 200 && r.pattern === '/api/v1/households/{hh_no}' && k === 'helper') {
             assert.equal(res.json.helper, v, `${what}: stored differently`);
@@ -125,6 +128,15 @@ describe('injection in JSON string fields', () => {
 });
 
 describe('the database after the probes', () => {
+  test('every accepted write of a probe string is in the audit log', async (t) => {
+    const r = await zx.req('/api/v1/audit?action=user.update&per_page=500', { session: zx.s.audit_c });
+    const rows = r.json.items.filter((x) => x.object === `user:${target.id}` && x.result === 'ok');
+    t.diagnostic(`${rows.length} user.update rows for inj_target`);
+    assert.ok(renames > 0, 'no probe string was accepted as a display name');
+    assert.ok(rows.length >= renames, `${renames} accepted renames, ${rows.length} audit rows`);
+    assert.ok(rows.every((x) => x.username === zx.admin.username), JSON.stringify(rows[0]));
+  });
+
   test('healthz, county counts and the accounts are intact', async () => {
     const now = await snapshot(zx);
     assert.equal(now.health, 200);
