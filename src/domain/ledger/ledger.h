@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/crypto.h"
 #include "domain/auth/actor.h"
 #include "store/store.h"
 
@@ -59,18 +60,18 @@
 
 typedef enum zx_lftype {
 	ZX_LF_TEXT,
-	ZX_LF_INT,       /* whole number (min/max apply) */
-	ZX_LF_NUMBER,    /* decimal, up to 2 decimals (min/max in hundredths) */
-	ZX_LF_MONEY,     /* 元 text (or 万元 by header/suffix) -> 分 (min/max in 分) */
-	ZX_LF_DATE,      /* YYYY-MM-DD (also YYYY/M/D, YYYYMMDD, YYYY年M月D日) */
-	ZX_LF_YEAR,      /* YYYY */
-	ZX_LF_ENUM,      /* one of enums */
-	ZX_LF_PERSON,    /* 证件号码 (or "#<persons.id>") of a person inside the area */
-	ZX_LF_HOUSEHOLD, /* 户编号 (or "#<households.id>") of a household inside the area */
-	ZX_LF_HOUSEHOLDS,/* list of 户编号 separated by 、,;space (project 受益户) */
-	ZX_LF_AREA,      /* 12-digit area code (or the exact name of an area in scope) */
-	ZX_LF_PARENT,    /* id of a ledger row of kind `parent_kind` (or its exact title) */
-	ZX_LF_COMPUTED,  /* output only (逾期, 薄弱村): never read from input */
+	ZX_LF_INT,        /* whole number (min/max apply) */
+	ZX_LF_NUMBER,     /* decimal, up to 2 decimals (min/max in hundredths) */
+	ZX_LF_MONEY,      /* 元 text (or 万元 by header/suffix) -> 分 (min/max in 分) */
+	ZX_LF_DATE,       /* YYYY-MM-DD (also YYYY/M/D, YYYYMMDD, YYYY年M月D日) */
+	ZX_LF_YEAR,       /* YYYY */
+	ZX_LF_ENUM,       /* one of enums */
+	ZX_LF_PERSON,     /* 证件号码 (or "#<persons.id>") of a person inside the area */
+	ZX_LF_HOUSEHOLD,  /* 户编号 (or "#<households.id>") of a household inside the area */
+	ZX_LF_HOUSEHOLDS, /* list of 户编号 separated by 、,;space (project 受益户) */
+	ZX_LF_AREA,       /* 12-digit area code (or the exact name of an area in scope) */
+	ZX_LF_PARENT,     /* id of a ledger row of kind `parent_kind` (or its exact title) */
+	ZX_LF_COMPUTED,   /* output only (逾期, 薄弱村): never read from input */
 } zx_lftype;
 
 /* The column a field fills (besides `fields` JSON). */
@@ -95,11 +96,11 @@ typedef struct zx_ledger_field {
 	zx_lftype type;
 	zx_lfrole role;
 	bool required;
-	int64_t min, max;          /* INT/YEAR: value; NUMBER: hundredths; MONEY: 分; TEXT: max chars; 0/0 = none */
-	const char *const *enums;  /* ENUM: NULL-terminated */
-	const char *unit;          /* shown after the header: "元", "月", "%" (NULL: none) */
-	const char *parent_kind;   /* PARENT */
-	const char *def;           /* default when not given on add (ENUM status), NULL: none */
+	int64_t min, max; /* INT/YEAR: value; NUMBER: hundredths; MONEY: 分; TEXT: max chars; 0/0 = none */
+	const char *const *enums; /* ENUM: NULL-terminated */
+	const char *unit;         /* shown after the header: "元", "月", "%" (NULL: none) */
+	const char *parent_kind;  /* PARENT */
+	const char *def;          /* default when not given on add (ENUM status), NULL: none */
 } zx_ledger_field;
 
 struct zx_ledger_row;
@@ -155,6 +156,8 @@ void zx_ledger_row_free(zx_ledger_row *r);
 typedef struct zx_ledger_input {
 	const char *val[ZX_LEDGER_MAX_FIELDS];
 	bool wan[ZX_LEDGER_MAX_FIELDS];
+	const zx_keys *keys; /* blind index of 证件号码 (PERSON fields given as ID numbers) */
+	long rowno;          /* import: the file row named in errors (0 otherwise) */
 } zx_ledger_input;
 
 /* Adds a row (own write transaction, audited "ledger.create"). */
@@ -239,6 +242,7 @@ zx_err zx_ledger_totals_get(zx_conn *c, const zx_actor *a, const char *area, con
 /* ---- import / export -------------------------------------------------------------------------- */
 
 typedef struct zx_ledger_import_opts {
+	const zx_keys *keys;
 	bool dry_run;
 	const char *errors_csv; /* write the row errors here (NULL: none) */
 	/* progress: rows read so far (may be NULL) */
@@ -269,7 +273,8 @@ zx_err zx_ledger_import(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, 
 
 /* Writes the filtered entries as XLSX (xlsx true) or CSV with Chinese headers; person fields
  * masked unless unmask (and the role may unmask). Audited "ledger.export". rows_out may be NULL. */
-zx_err zx_ledger_export(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, const zx_ledger_filter *f,
-                        bool xlsx, bool unmask, const char *path, long *rows_out, zx_errinfo *ei);
+zx_err zx_ledger_export(zx_conn *c, const zx_actor *a, const zx_keys *keys, const zx_ledger_kind *k,
+                        const zx_ledger_filter *f, bool xlsx, bool unmask, const char *path, long *rows_out,
+                        zx_errinfo *ei);
 
 #endif
