@@ -28,6 +28,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_indicator(int argc, char **argv);
 /* `zhenxing import income|warnings …` (argv[0] is the kind); called by cmd_import. */
 int cmd_import_monitoring(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
