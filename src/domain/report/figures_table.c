@@ -278,7 +278,7 @@ static const zx_figure_def monitoring_defs[] = {
      "#/income", fn_surveyed, ""},
     CNT("screening_candidates", "排查发现风险户", "户", "case.candidates", "fig_candidates", "#/screening",
         "本年度排查中至少触发一条规则的户数（同一户多次排查只计一次）。"),
-    CNT("cases_opened", "新发现识别对象", "户", "case.opened", "fig_cases", "#/cases",
+    CNT("cases_opened", "新立识别纳入案件", "件", "case.opened", "fig_cases", "#/cases",
         "本年度进入识别纳入流程（发现时间在本年度）的案件数。"),
     CNT("included_households", "新纳入监测户数", "户", "case.inc_hh", "fig_included", "#/cases",
         "本年度完成县级审定并纳入监测的户数。"),
