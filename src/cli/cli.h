@@ -31,6 +31,8 @@ int cmd_policy(int argc, char **argv);
 int cmd_indicator(int argc, char **argv);
 /* `zhenxing import income|warnings …` (argv[0] is the kind); called by cmd_import. */
 int cmd_import_monitoring(int argc, char **argv);
+/* `zhenxing import ledger --kind KIND â¦` (argv[0] is "ledger"); called by cmd_import. */
+int cmd_import_ledger(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -165,6 +165,8 @@ int cmd_import(int argc, char **argv)
 		return import_households(argc - 1, argv + 1);
 	if (strcmp(argv[1], "income") == 0 || strcmp(argv[1], "warnings") == 0)
 		return cmd_import_monitoring(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ledger") == 0)
+		return cmd_import_ledger(argc - 1, argv + 1);
 	fprintf(stderr, "不支持的导入类型: %s\n", argv[1]);
 	return cli_usage(USAGE);
 }

@@ -182,10 +182,11 @@ zx_err zx_ledger_check_collective(zx_ledger_ctx *x, const zx_ledger_row *r, zx_e
 
 zx_err zx_ledger_check_milestone(zx_ledger_ctx *x, const zx_ledger_row *r, zx_errinfo *ei)
 {
-	int ia = 0, is = 0;
+	int ia = 0, is = 0, id = 0;
 	const zx_ledger_field *fa = field(r->kind, "actual", &ia);
 	field(r->kind, "status", &is);
-	if (r->given[is] && strcmp(r->sval[is], "已完成") == 0 && !r->end_date[0])
+	field(r->kind, "done", &id);
+	if (r->given[is] && strcmp(r->sval[is], "已完成") == 0 && !r->given[id])
 		return zx_ledger_fail(x, ZX_EVALIDATION, field(r->kind, "done", NULL), "done_date_missing",
 		                      ei, "状态为已完成时须填写实际完成日期");
 	if (r->given[ia] && r->given[is] && strcmp(r->sval[is], "已完成") == 0 &&

@@ -99,7 +99,7 @@ static const zx_ledger_field milestone_fields[] = {
     {"percent", "计划进度", ZX_LF_INT, ZX_LR_QUANTITY, true, 0, 100, NULL, "%", NULL, NULL},
     {"due", "计划完成日期", ZX_LF_DATE, ZX_LR_DATE, true, 0, 0, NULL, NULL, NULL, NULL},
     {"actual", "实际进度", ZX_LF_INT, ZX_LR_NONE, false, 0, 100, NULL, "%", NULL, NULL},
-    {"done", "实际完成日期", ZX_LF_DATE, ZX_LR_END, false, 0, 1, NULL, NULL, NULL, NULL},
+    {"done", "实际完成日期", ZX_LF_DATE, ZX_LR_NONE, false, 0, 1, NULL, NULL, NULL, NULL},
     {"status", "完成状态", ZX_LF_ENUM, ZX_LR_STATUS, true, 0, 0, milestone_status, NULL, NULL, "未开始"},
 };
 

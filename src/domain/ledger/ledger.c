@@ -685,11 +685,12 @@ static void audit_detail(const zx_ledger_row *r, char *out, size_t cap)
 
 static zx_err finish(zx_ledger_ctx *x, zx_err e, const char *action, const zx_ledger_row *r)
 {
-	char obj[48], detail[200];
-	snprintf(obj, sizeof(obj), "ledger:%" PRId64, r->id);
-	audit_detail(r, detail, sizeof(detail));
-	if (!e)
+	if (!e) {
+		char obj[48], detail[200];
+		snprintf(obj, sizeof(obj), "ledger:%" PRId64, r->id);
+		audit_detail(r, detail, sizeof(detail));
 		e = zx_audit_write(x->c, x->a, action, obj, "ok", detail);
+	}
 	if (!e)
 		e = zx_tx_commit(x->c);
 	if (e)
@@ -707,6 +708,7 @@ zx_err zx_ledger_add(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, con
 		return e;
 	zx_ledger_row r;
 	memset(&r, 0, sizeof(r));
+	r.kind = k;
 	e = zx_tx_begin_write(c);
 	if (!e)
 		e = zx_ledger_validate(&x, k, in, &r, ei);
@@ -729,6 +731,7 @@ zx_err zx_ledger_update(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, 
 		return e;
 	zx_ledger_row r;
 	memset(&r, 0, sizeof(r));
+	r.kind = k;
 	e = zx_tx_begin_write(c);
 	if (!e)
 		e = load_row(&x, k, id, &r, ei);
@@ -750,6 +753,7 @@ zx_err zx_ledger_delete(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, 
 		return e;
 	zx_ledger_row r;
 	memset(&r, 0, sizeof(r));
+	r.kind = k;
 	e = zx_tx_begin_write(c);
 	if (!e)
 		e = load_row(&x, k, id, &r, ei);

@@ -19,7 +19,8 @@
  *   entry_date   'YYYY-MM-DD', the date that places the row in a period (project 开工日期,
  *                subsidy 发放日期, loan 发放日期, post 上岗日期, employment 统计日期,
  *                collective <year>-12-31, inspection 巡查日期, milestone 计划完成日期)
- *   end_date     'YYYY-MM-DD' or NULL (project 完工日期, loan 到期日期, post 离岗日期)
+ *   end_date     'YYYY-MM-DD' or NULL, never before entry_date (project 完工日期, loan 到期日期,
+ *                post 离岗日期)
  *   amount_fen   the kind's main money amount in 分 or NULL (project 衔接资金, subsidy 奖补金额,
  *                loan 贷款金额, post 月工资, employment 务工收入, collective 经营性收入)
  *   quantity     the kind's main count/area/months or NULL (project 受益户数, loan 期限(月),
@@ -244,37 +245,40 @@ zx_err zx_ledger_totals_get(zx_conn *c, const zx_actor *a, const char *area, con
 typedef struct zx_ledger_import_opts {
 	const zx_keys *keys;
 	bool dry_run;
-	const char *errors_csv; /* write the row errors here (NULL: none) */
-	/* progress: rows read so far (may be NULL) */
+	const char *errors_csv; /* write every row error here (NULL: none) */
+	const char *encoding;   /* CSV: NULL/"auto", "UTF-8", "GB18030" */
+	/* progress: data rows read so far (may be NULL) */
 	void (*progress)(void *ctx, long rows);
 	void *progress_ctx;
-	const volatile int *cancel; /* non-zero: stop (job cancelled) */
 } zx_ledger_import_opts;
+
+#define ZX_LEDGER_IMPORT_FIRST 200
+
+typedef struct zx_ledger_import_error {
+	long row;          /* file row (1 = header), 0 for the file */
+	char column[64];   /* the Chinese header */
+	char message[512]; /* complete Chinese sentence naming row and column */
+} zx_ledger_import_error;
 
 typedef struct zx_ledger_import_result {
 	long rows;     /* data rows read */
 	long imported; /* rows written (0 on dry run or any error) */
+	long valid;    /* rows without error */
 	long errors;   /* rows with errors */
-	/* first errors (row, column, Chinese message) */
-	struct zx_ledger_import_error {
-		long row;
-		char column[64];
-		char message[512];
-	} first[20];
+	zx_ledger_import_error first[ZX_LEDGER_IMPORT_FIRST];
 	int nfirst;
 } zx_ledger_import_result;
 
-/* Imports a CSV or XLSX file (headers = the kind's Chinese labels, 万元 in a header
- * converts): all rows are validated; with any error nothing is written (ZX_EVALIDATION,
- * errors in res); otherwise every row is written in one transaction with one audit row
- * "ledger.import". */
+/* Imports a CSV or XLSX file (headers = the kind's Chinese labels, also "label（单位）";
+ * 万元 in a header converts to 分): every row is validated; with any error nothing is
+ * written (ZX_EVALIDATION, errors in res and in o->errors_csv); otherwise every row is written
+ * in one transaction with one audit row "ledger.import". */
 zx_err zx_ledger_import(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, const char *path,
                         const zx_ledger_import_opts *o, zx_ledger_import_result *res, zx_errinfo *ei);
 
-/* Writes the filtered entries as XLSX (xlsx true) or CSV with Chinese headers; person fields
- * masked unless unmask (and the role may unmask). Audited "ledger.export". rows_out may be NULL. */
-zx_err zx_ledger_export(zx_conn *c, const zx_actor *a, const zx_keys *keys, const zx_ledger_kind *k,
-                        const zx_ledger_filter *f, bool xlsx, bool unmask, const char *path, long *rows_out,
-                        zx_errinfo *ei);
+/* Writes the filtered entries as XLSX (xlsx true) or CSV with the Chinese headers; persons
+ * masked (name and 证件号码 with the middle hidden). Audited "ledger.export". */
+zx_err zx_ledger_export(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, const zx_ledger_filter *f,
+                        bool xlsx, const char *path, long *rows_out, zx_errinfo *ei);
 
 #endif

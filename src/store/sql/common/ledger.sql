@@ -5,8 +5,11 @@
 -- name: ledger_area_info
 SELECT name, level, county FROM areas WHERE code = $1;
 
+-- An area by its name as published or without 村民委员会 / 居民委员会 ("老西街社区").
 -- name: ledger_area_by_name scoped
-SELECT code FROM areas WHERE name = $3 AND code BETWEEN $1 AND $2 ORDER BY level DESC, code LIMIT 2;
+SELECT code FROM areas
+WHERE (name = $3 OR name = $3 || '村民委员会' OR name = $3 || '居民委员会') AND code BETWEEN $1 AND $2
+ORDER BY level DESC, code LIMIT 2;
 
 -- name: ledger_person_by_bidx scoped
 SELECT p.id, p.household_id, p.area_code, p.county, p.name, p.id_masked FROM persons p
