@@ -55,6 +55,7 @@ extern const api_route api_plan_routes[];
 extern const api_route api_visit_routes[];
 extern const api_route api_elimination_routes[];
 extern const api_route api_campaign_routes[];
+extern const api_route api_figure_routes[];
 extern const api_route api_timeline_routes[];
 extern const api_route api_household_routes[];
 extern const api_route api_export_routes[];
