@@ -93,7 +93,7 @@ async function main() {
   for (let i = 0; i < 8; i++) {
     zx(['user', 'add', '--db', db, '--name', `soak_u${i}`, '--role', 'helper', '--area', COUNTY], PW);
   }
-  writeFileSync(conf, 'force_password_change = false\n');
+  writeFileSync(conf, 'force_password_change = false\ntotp_required_roles =\n');
   const args = ['serve', '--config', conf, '--db', db, '--listen', '127.0.0.1:0'];
   if (opt.threads) args.push('--threads', opt.threads);
   server = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -271,6 +271,14 @@ static void dispatch(zx_req *req, zx_resp *resp, void *ctx)
 			              "请先修改初始密码或已过期的密码，然后再继续操作");
 			goto out;
 		}
+		if (c->sess.must_enrol_totp && !(flags & (API_PWCHANGE | API_TOTP_ENROL))) {
+			api_error_msg(
+			    c, ZX_EFORBIDDEN, "totp_enrolment_required", NULL,
+			    "%s须先启用动态验证码（双因素认证）：请在“账号安全”页面扫描二维码完成绑定，"
+			    "然后再继续操作",
+			    zx_role_name(c->actor->role));
+			goto out;
+		}
 		if ((flags & API_PERSONAL) && !zx_role_sees_personal_data(c->actor->role)) {
 			api_error_msg(c, ZX_EFORBIDDEN, "forbidden", NULL, "%s无权查看个人信息",
 			              zx_role_name(c->actor->role));

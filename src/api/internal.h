@@ -13,11 +13,12 @@
 #include "domain/auth/auth.h"
 
 enum {
-	API_PUBLIC = 1 << 0,   /* no session needed */
-	API_JSON = 1 << 1,     /* body must be a JSON object (parsed into call->body) */
-	API_UPLOAD = 1 << 2,   /* body streamed to a temp file */
-	API_PERSONAL = 1 << 3, /* returns personal data: not for the 等保 roles */
-	API_PWCHANGE = 1 << 4, /* allowed while the password must be changed first */
+	API_PUBLIC = 1 << 0,     /* no session needed */
+	API_JSON = 1 << 1,       /* body must be a JSON object (parsed into call->body) */
+	API_UPLOAD = 1 << 2,     /* body streamed to a temp file */
+	API_PERSONAL = 1 << 3,   /* returns personal data: not for the 等保 roles */
+	API_PWCHANGE = 1 << 4,   /* allowed while the password must be changed first */
+	API_TOTP_ENROL = 1 << 5, /* allowed while the role must still enrol TOTP (API_PWCHANGE is too) */
 };
 
 typedef struct api_call {

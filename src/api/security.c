@@ -97,6 +97,12 @@ static void totp_disable_own(api_call *c)
 	const char *pw, *code;
 	if (!api_body_str(c, "password", 256, true, &pw) || !api_body_str(c, "totp", 16, true, &code))
 		return;
+	if (zx_role_needs_totp(c->actor->role)) {
+		api_error_msg(c, ZX_EFORBIDDEN, "totp_required_for_role", NULL,
+		              "%s必须使用动态验证码，不能停用；更换手机请联系安全管理员重置",
+		              zx_role_name(c->actor->role));
+		return;
+	}
 	if (zx_auth_verify_password(c->conn, c->actor->user_id, pw) != ZX_OK) {
 		api_error_msg(c, ZX_EVALIDATION, "wrong_password", "密码", "密码错误");
 		return;
@@ -345,11 +351,11 @@ static void audit_export(api_call *c)
 const api_route api_security_routes[] = {
     {"POST", "/api/v1/me/password", password_change, API_JSON | API_PWCHANGE},
     {"PUT", "/api/v1/me/password", password_change, API_JSON | API_PWCHANGE},
-    {"POST", "/api/v1/me/totp", totp_begin, 0},
-    {"POST", "/api/v1/me/totp/confirm", totp_confirm, API_JSON},
+    {"POST", "/api/v1/me/totp", totp_begin, API_TOTP_ENROL},
+    {"POST", "/api/v1/me/totp/confirm", totp_confirm, API_JSON | API_TOTP_ENROL},
     {"DELETE", "/api/v1/me/totp", totp_disable_own, API_JSON},
     {"DELETE", "/api/v1/users/{id}/totp", totp_reset_user, 0},
-    {"GET", "/api/v1/me/sessions", my_sessions, 0},
+    {"GET", "/api/v1/me/sessions", my_sessions, API_TOTP_ENROL},
     {"DELETE", "/api/v1/me/sessions/{id}", revoke_session, 0},
     {"GET", "/api/v1/sessions", all_sessions, 0},
     {"DELETE", "/api/v1/sessions/{id}", revoke_session, 0},

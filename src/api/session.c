@@ -11,13 +11,14 @@ json_t *api_user_json(const zx_user *u);
 
 json_t *api_user_json(const zx_user *u)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:o,s:s,s:b,s:b}", "id",
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:o,s:s,s:b,s:b,s:b}", "id",
 	                 (json_int_t)u->id, "username", u->username, "display_name", u->display_name, "role",
 	                 zx_role_key(u->role), "role_name", zx_role_name(u->role), "area_code", u->area_code,
 	                 "area_name", u->area_name, "area_level", u->area_level, "disabled", u->disabled,
 	                 "locked", u->locked_until > zx_now(), "must_change_password", u->must_change,
 	                 "last_login_at", api_time(u->last_login_at), "last_login_ip", u->last_login_ip,
-	                 "password_expired", u->password_expired, "totp_enabled", u->totp_enabled);
+	                 "password_expired", u->password_expired, "totp_enabled", u->totp_enabled,
+	                 "must_enrol_totp", u->must_enrol_totp);
 }
 
 static void set_cookie(api_call *c, const char *token, bool clear)

@@ -58,6 +58,8 @@ static const opt_def opts[] = {
     INT("audit_retention_days", audit_retention_days, 180, 36500, 1),
     INT("upload_max_mb", upload_max_mb, 1, 10240, 0),
     INT("shutdown_timeout_seconds", shutdown_timeout_seconds, 1, 3600, 0),
+    INT("job_grace_seconds", job_grace_seconds, 1, 3600, 0),
+    STR("totp_required_roles", totp_required_roles),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -73,6 +75,11 @@ void zx_config_defaults(zx_config *c)
 	c->audit_retention_days = 0;
 	c->upload_max_mb = 512;
 	c->shutdown_timeout_seconds = 30;
+	c->job_grace_seconds = 30;
+	/* The 三员 and the county administrator (domain/auth/security.h ZX_TOTP_ROLES_DEFAULT;
+	 * base/ knows no roles, the server checks the keys). */
+	snprintf(c->totp_required_roles, sizeof(c->totp_required_roles),
+	         "sys_admin,sec_admin,audit_admin,county_admin");
 }
 
 const char *const *zx_config_keys(void)

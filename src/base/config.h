@@ -38,13 +38,15 @@ typedef struct zx_config {
 	bool trust_proxy;    /* take the client address from X-Forwarded-For of a loopback peer */
 	char log_file[1024]; /* "" = request lines on stdout, other logs on stderr */
 	zx_log_format log_format;
-	char metrics_token[256];      /* Bearer token for /metrics from non-loopback; "" = loopback only */
-	int session_idle_minutes;     /* 5..480 */
-	int password_expiry_days;     /* 0 = never, else 1..3650 */
-	bool force_password_change;   /* generated/expired passwords must be changed first */
-	int audit_retention_days;     /* 0 = keep for ever, else >= 180 */
-	int upload_max_mb;            /* 1..10240 */
-	int shutdown_timeout_seconds; /* drain on SIGTERM: 1..3600 */
+	char metrics_token[256];       /* Bearer token for /metrics from non-loopback; "" = loopback only */
+	int session_idle_minutes;      /* 5..480 */
+	int password_expiry_days;      /* 0 = never, else 1..3650 */
+	bool force_password_change;    /* generated/expired passwords must be changed first */
+	int audit_retention_days;      /* 0 = keep for ever, else >= 180 */
+	int upload_max_mb;             /* 1..10240 */
+	int shutdown_timeout_seconds;  /* drain on SIGTERM: 1..3600 */
+	int job_grace_seconds;         /* SIGTERM: a running job may finish within this, 1..3600 */
+	char totp_required_roles[256]; /* role keys that must enrol TOTP, comma-separated; "" = none */
 } zx_config;
 
 void zx_config_defaults(zx_config *c);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
+
 int cli_fail(zx_err e, const zx_errinfo *ei)
 {
 	const char *msg = ei && ei->err && ei->message[0] ? ei->message : zx_err_message(e);
@@ -45,9 +47,17 @@ static bool is_pg(const char *db)
 #ifdef ZX_TEST_HOOKS
 /* Test builds only (sanitizer builds, meson -Dtest_hooks=true; see src/meson.build), for
  * tests/crash: ZX_FAULT_AFTER=N makes every write after the next N statements fail
- * (zx_store_fault_after), ZX_MAX_PAGES=N caps the SQLite file at N pages (disk full). */
+ * (zx_store_fault_after), ZX_MAX_PAGES=N caps the SQLite file at N pages (disk full);
+ * ZX_CLOCK=T freezes the injectable clock at T seconds since the epoch (TOTP, lockout). */
 static void test_hooks(zx_store_opts *o)
 {
+	const char *clock = getenv("ZX_CLOCK");
+	if (clock && *clock) {
+		char *cend;
+		long long t = strtoll(clock, &cend, 10);
+		if (!*cend && t > 0)
+			zx_clock_set(t);
+	}
 	const char *v = getenv("ZX_FAULT_AFTER");
 	char *end;
 	if (v && *v) {

@@ -190,6 +190,14 @@ int cmd_serve(int argc, char **argv)
 	    .password_expiry_days = cfg.password_expiry_days,
 	    .force_password_change = cfg.force_password_change,
 	};
+	char bad_role[64];
+	if (!zx_totp_roles_parse(cfg.totp_required_roles, &pol.totp_roles, bad_role, sizeof(bad_role))) {
+		zx_fail(&ei, ZX_EINVAL, "config_bad_value", "totp_required_roles", 0,
+		        "totp_required_roles: 未知的角色 %s（可用: county_admin, town_admin, village_clerk, "
+		        "helper, dept_user, sys_admin, sec_admin, audit_admin）",
+		        bad_role);
+		return cli_fail(ZX_EINVAL, &ei);
+	}
 	zx_auth_set_policy(&pol);
 
 	static zx_app app;

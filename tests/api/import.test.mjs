@@ -178,7 +178,7 @@ describe('upload cap', () => {
     dir = await tempDir();
     const demo = await makeDemo(dir, { households: 0 });
     const conf = path.join(dir, 'zhenxing.conf');
-    await writeFile(conf, `db = ${demo.db}\nupload_max_mb = 1\n`);
+    await writeFile(conf, `db = ${demo.db}\nupload_max_mb = 1\ntotp_required_roles =\n`);
     server = await serve(demo.db, ['--config', conf]);
   });
 

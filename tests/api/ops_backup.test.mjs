@@ -21,7 +21,7 @@ let server;
 before(async () => {
   dir = await tempDir('zx-ops-backup-');
   demo = await makeDemo(dir, { households: 50 });
-  const conf = await writeConfig(dir, { force_password_change: 'false' });
+  const conf = await writeConfig(dir, { force_password_change: 'false', totp_required_roles: '' });
   server = await serve(demo.db, ['--config', conf]);
 });
 

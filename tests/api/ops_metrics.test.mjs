@@ -22,7 +22,7 @@ before(async () => {
   demo = await makeDemo(dir, { households: 20 });
   clerkPw = await addUser(demo.db, { name: 'metric_clerk', role: 'village_clerk', area: '510722101002' });
   logFile = path.join(dir, 'zhenxing.log');
-  const conf = await writeConfig(dir, { force_password_change: 'false', log_file: logFile, log_format: 'json', metrics_token: TOKEN });
+  const conf = await writeConfig(dir, { force_password_change: 'false', totp_required_roles: '', log_file: logFile, log_format: 'json', metrics_token: TOKEN });
   server = await serve(demo.db, ['--config', conf]);
 });
 

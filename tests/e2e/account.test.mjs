@@ -23,7 +23,7 @@ before(async () => {
   // the forced change on (tests/run exports the relaxed one for the e2e tier).
   confDir = await mkdtemp(path.join(tmpdir(), 'zx-e2e-conf-'));
   const conf = path.join(confDir, 'zhenxing.conf');
-  await writeFile(conf, 'force_password_change = true\n', { mode: 0o600 });
+  await writeFile(conf, 'force_password_change = true\ntotp_required_roles =\n', { mode: 0o600 });
   process.env.ZHENXING_CONFIG = conf;
   srv = await startServer({
     households: 60,

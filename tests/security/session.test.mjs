@@ -48,7 +48,7 @@ describe('cookie flags', () => {
 
   test('with --secure-cookies and with secure_cookies = true the cookie is also Secure', async () => {
     const conf = path.join(zx.dir, 'secure.conf');
-    await writeFile(conf, 'force_password_change = false\nsecure_cookies = true\n');
+    await writeFile(conf, 'force_password_change = false\ntotp_required_roles =\nsecure_cookies = true\n');
     for (const how of ['flag', 'config']) {
       const saved = process.env.ZHENXING_CONFIG;
       if (how === 'config') process.env.ZHENXING_CONFIG = conf;

@@ -79,7 +79,7 @@ static void test_config_reads_every_documented_option(void **state)
 	int n = 0;
 	for (const char *const *k = zx_config_keys(); *k; k++)
 		n++;
-	assert_int_equal(n, 16);
+	assert_int_equal(n, 18);
 }
 
 static void test_config_unknown_key_names_the_line(void **state)

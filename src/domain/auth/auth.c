@@ -541,6 +541,7 @@ zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo
 	zx_user_security(c, r.u.id, &expired, &totp_on);
 	out->must_change_password =
 	    zx_auth_policy_get().force_password_change && (fresh.u.must_change || expired);
+	out->must_enrol_totp = !totp_on && zx_role_needs_totp(r.u.role);
 	out->prev_login_at = fresh.u.last_login_at;
 	snprintf(out->prev_login_ip, sizeof(out->prev_login_ip), "%s", fresh.u.last_login_ip);
 	return ZX_OK;
@@ -566,7 +567,7 @@ zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_
 	if (!e && !row)
 		e = ZX_EAUTH;
 	int64_t last_seen = 0, pw_changed_at = 0, created_at = 0;
-	bool disabled = false, must_change = false;
+	bool disabled = false, must_change = false, totp_on = false;
 	if (!e) {
 		zx_user u;
 		memset(&u, 0, sizeof(u));
@@ -581,6 +582,7 @@ zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_
 		must_change = zx_col_int(s, 8) != 0;
 		pw_changed_at = zx_col_int(s, 9);
 		created_at = zx_col_int(s, 10);
+		totp_on = zx_col_int(s, 11) != 0;
 		actor_from_user(&u, client_ip, &out->actor);
 	}
 	zx_stmt_done(s);
@@ -590,6 +592,7 @@ zx_err zx_auth_session(zx_conn *c, const char *token, const char *client_ip, zx_
 	zx_auth_policy pol = zx_auth_policy_get();
 	out->must_change_password =
 	    pol.force_password_change && (must_change || zx_password_expired(pw_changed_at, created_at, now));
+	out->must_enrol_totp = !totp_on && zx_role_needs_totp(out->actor.role);
 	if (disabled || now - last_seen > pol.session_idle_seconds) {
 		zx_exec(c, NULL, ZXQ_session_delete, ZX_ARGS(ZX_TEXT(hash)), NULL);
 		memset(out, 0, sizeof(*out));
@@ -627,6 +630,7 @@ zx_err zx_auth_me(zx_conn *c, const zx_actor *a, zx_user *out)
 	if (!e) {
 		r.u.must_change =
 		    zx_auth_policy_get().force_password_change && (r.u.must_change || r.u.password_expired);
+		r.u.must_enrol_totp = !r.u.totp_enabled && zx_role_needs_totp(r.u.role);
 		*out = r.u;
 	}
 	return e;

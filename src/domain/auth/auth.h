@@ -42,6 +42,7 @@ typedef struct zx_user {
 	int64_t created_at;
 	bool password_expired; /* past password_expiry_days (must_change is then set too) */
 	bool totp_enabled;
+	bool must_enrol_totp; /* the role needs TOTP (policy) and it is not enabled yet */
 } zx_user;
 
 typedef struct zx_session {
@@ -53,6 +54,9 @@ typedef struct zx_session {
 	/* Generated or expired password under force_password_change: the session may only
 	 * change the password, read /me and log out (security.h). */
 	bool must_change_password;
+	/* The role must enrol TOTP (totp_roles) and has not: the session may only enrol, read
+	 * /me, change the password and log out. */
+	bool must_enrol_totp;
 } zx_session;
 
 typedef struct zx_user_input {

@@ -38,6 +38,35 @@ zx_auth_policy zx_auth_policy_get(void)
 	return p;
 }
 
+bool zx_totp_roles_parse(const char *list, unsigned *mask, char *bad, size_t cap)
+{
+	*mask = 0;
+	const char *p = list ? list : "";
+	while (*p) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " ,\t");
+		if (!n)
+			break;
+		char key[32];
+		snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) - 1 ? n : sizeof(key) - 1), p);
+		zx_role r = n < sizeof(key) ? zx_role_parse(key) : ZX_ROLE_NONE;
+		if (r == ZX_ROLE_NONE) {
+			if (bad && cap)
+				snprintf(bad, cap, "%.*s", (int)n, p);
+			return false;
+		}
+		*mask |= 1u << r;
+		p += n;
+	}
+	return true;
+}
+
+bool zx_role_needs_totp(zx_role r)
+{
+	return r != ZX_ROLE_NONE && (zx_auth_policy_get().totp_roles & (1u << r)) != 0;
+}
+
 bool zx_password_expired(int64_t changed_at, int64_t created_at, int64_t now)
 {
 	int days = zx_auth_policy_get().password_expiry_days;

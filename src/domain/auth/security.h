@@ -13,6 +13,7 @@
 #define ZX_SECURITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/crypto.h"
@@ -27,10 +28,19 @@ typedef struct zx_auth_policy {
 	int session_idle_seconds;   /* default 30 min */
 	int password_expiry_days;   /* 0 = passwords never expire */
 	bool force_password_change; /* generated or expired passwords must be changed before use */
+	unsigned totp_roles;        /* bit (1u << role): the role must enrol TOTP before anything else */
 } zx_auth_policy;
 
 void zx_auth_set_policy(const zx_auth_policy *p);
 zx_auth_policy zx_auth_policy_get(void);
+
+/* The roles that must enrol TOTP by default (等保: the 三员 and the county administrator). */
+#define ZX_TOTP_ROLES_DEFAULT "sys_admin,sec_admin,audit_admin,county_admin"
+/* Parses a comma-separated list of role keys ("" = none) into a totp_roles mask; on an
+ * unknown key returns false and copies it to bad (cap bytes). */
+bool zx_totp_roles_parse(const char *list, unsigned *mask, char *bad, size_t cap);
+/* True when the policy makes role r enrol TOTP before using anything else. */
+bool zx_role_needs_totp(zx_role r);
 
 /* True when a password set at changed_at (0: at created_at) is past the expiry. */
 bool zx_password_expired(int64_t changed_at, int64_t created_at, int64_t now);

@@ -54,7 +54,7 @@ VALUES ($1, $2, $3, $4, $4, $5);
 
 -- name: session_get
 SELECT s.user_id, s.csrf, s.last_seen, u.username, u.display_name, u.role, u.area_code, u.disabled,
-       u.must_change, u.pw_changed_at, u.created_at
+       u.must_change, u.pw_changed_at, u.created_at, u.totp_enabled
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1;
 
