@@ -232,6 +232,10 @@ static void imports_create(api_call *c)
 		api_import_monitoring(c, mkind);
 		return;
 	}
+	if (mkind && strncmp(mkind, "ledger:", 7) == 0) {
+		api_import_ledger(c, mkind + 7);
+		return;
+	}
 	const char *area, *encoding;
 	bool dry_run, t2s;
 	if (!check_request(c, &area, &encoding) || !flag_param(c, "dry_run", &dry_run) ||

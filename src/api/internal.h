@@ -57,6 +57,7 @@ extern const api_route api_visit_routes[];
 extern const api_route api_elimination_routes[];
 extern const api_route api_campaign_routes[];
 extern const api_route api_figure_routes[];
+extern const api_route api_ledger_routes[];
 extern const api_route api_timeline_routes[];
 extern const api_route api_household_routes[];
 extern const api_route api_export_routes[];
@@ -81,6 +82,9 @@ bool api_query_str(api_call *c, const char *key, size_t max, const char **out);
 
 /* Parses a request body that must be one JSON object (no duplicate keys). */
 zx_err api_parse_json_object(const char *data, size_t len, json_t **out, zx_errinfo *ei);
+
+/* ledgers.c: POST /api/v1/imports?kind=ledger:KIND (kind = what follows "ledger:"). */
+void api_import_ledger(api_call *c, const char *kind);
 
 /* ops.c: counts a refused login for /metrics. */
 void api_ops_login_failed(void);

@@ -161,6 +161,9 @@ typedef struct zx_ledger_input {
 	long rowno;          /* import: the file row named in errors (0 otherwise) */
 } zx_ledger_input;
 
+/* Roles that write ledgers: county/town admins and village clerks (ZX_EFORBIDDEN otherwise). */
+zx_err zx_ledger_may_write(const zx_actor *a, zx_errinfo *ei);
+
 /* Adds a row (own write transaction, audited "ledger.create"). */
 zx_err zx_ledger_add(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, const zx_ledger_input *in,
                      int64_t *id_out, zx_errinfo *ei);
