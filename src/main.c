@@ -22,6 +22,7 @@ static const struct {
     {"screen", cmd_screen, "防返贫监测排查（按规则筛查疑似对象）"},
     {"policy", cmd_policy, "设置或查看监测线等政策参数（set / show）"},
     {"indicator", cmd_indicator, "设置目标任务或查看指标完成情况（set / show）"},
+    {"report", cmd_report, "生成工作汇报（公文格式 DOCX 或 Markdown）"},
     {"backup", cmd_backup, "在线备份数据库（可 SM4 加密）"},
     {"restore", cmd_restore, "从备份恢复数据库（先校验）"},
     {"migrate", cmd_migrate, "创建或升级数据库结构"},

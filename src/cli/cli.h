@@ -36,6 +36,7 @@ int cmd_import_ledger(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 
