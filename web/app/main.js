@@ -16,6 +16,8 @@ import { ASSISTANCE_PAGES } from './assistance-pages.js';
 import { MONITORING_PAGES } from './monitoring-pages.js';
 import AccountPage from './pages/account.js';
 import SessionsPage from './pages/sessions.js';
+import ReportsPage from './pages/reports.js';
+import ReportPage from './pages/report.js';
 
 const { createApp, reactive } = window.Vue;
 
@@ -30,6 +32,8 @@ const PAGES = {
   ...MONITORING_PAGES,
   '/account': AccountPage,
   '/sessions': SessionsPage,
+  '/reports': ReportsPage,
+  '/report': ReportPage,
 };
 
 // The page of a path: exact, or '/name/<param>' for pages that take one.

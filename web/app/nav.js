@@ -14,6 +14,8 @@ export const NAV = [
   { path: '/import', title: '导入', icon: 'Upload', group: 'registry', allowed: canEditRegistry },
   ...MONITORING_NAV,
   ...ASSISTANCE_NAV,
+  { path: '/reports', title: '工作汇报', icon: 'Document', areaScoped: true, allowed: seesAreaData },
+  { path: '/report', title: '工作汇报', hidden: true, menu: '/reports', allowed: seesAreaData },
   { path: '/users', title: '用户管理', icon: 'User', allowed: canManageUsers },
   { path: '/audit', title: '审计日志', icon: 'Document', allowed: canReadAudit },
   { path: '/sessions', title: '会话管理', icon: 'Connection', allowed: isSecAdmin },
