@@ -67,7 +67,8 @@ export async function request(method, path, { params, body, quiet, noRedirect } 
 
 // What every failed call does besides throwing: a 401 goes to the login page,
 // a 403 password_change_required opens the forced password dialog (the layout
-// watches store.pwForced) instead of a message, anything else is shown.
+// watches store.pwForced) instead of a message, a 403 totp_enrolment_required
+// goes to the account page's TOTP enrolment, anything else is shown.
 function failed(e, { quiet, noRedirect } = {}) {
   if (e.status === 401 && !noRedirect) {
     clearSession();
@@ -75,6 +76,14 @@ function failed(e, { quiet, noRedirect } = {}) {
   }
   if (e.status === 403 && e.code === 'password_change_required') {
     if (store.user) store.pwForced = true;
+    return e;
+  }
+  // An admin role without its second factor: the account page enrols it (QR code).
+  if (e.status === 403 && e.code === 'totp_enrolment_required') {
+    if (store.user) {
+      store.user.must_enrol_totp = true;
+      if (location.hash !== '#/account') location.hash = '#/account';
+    }
     return e;
   }
   if (!quiet) ElMessage.error({ message: e.message, grouping: true });

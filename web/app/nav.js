@@ -70,9 +70,11 @@ export function navMenu() {
 
 // The first page a role sees after signing in.
 export function defaultRoute() {
+  // Roles that must enrol TOTP first (totp_required_roles) land on the enrolment.
+  if (store.user && store.user.must_enrol_totp) return '/account';
   if (canReadAudit()) return '/audit';
   if (isSecAdmin()) return '/sessions';
   if (!seesAreaData() && canManageUsers()) return '/users';
   if (assistanceLanding()) return assistanceLanding();
-  return '/overview';
+  return seesAreaData() ? '/dashboard' : '/overview';
 }

@@ -7,6 +7,7 @@
 import { api } from '../api.js';
 import { store } from '../store.js';
 import { formatTime } from '../util.js';
+import { defaultRoute } from '../nav.js';
 import PasswordChange from '../components/password-change.js';
 import { useAccountStyle } from '../components/account-style.js';
 
@@ -25,6 +26,11 @@ export default {
     <div class="zx-page-head">
       <h2 class="zx-page-title">账号安全</h2>
     </div>
+
+    <el-alert v-if="user.must_enrol_totp" type="warning" show-icon :closable="false" class="zx-gap-b"
+              data-testid="totp-required" :title="user.role_name + '须启用动态验证码（双因素认证）'">
+      按等级保护要求，您的角色必须在登录时使用动态验证码。请用手机验证器扫描下方二维码并输入验证码完成绑定，之后才能使用其他功能。
+    </el-alert>
 
     <el-card shadow="never" class="zx-card zx-gap-b" data-testid="account-info">
       <template #header><div class="zx-card-head"><span>账号信息</span></div></template>
@@ -57,7 +63,7 @@ export default {
           <el-button @click="openDisable" data-testid="totp-disable">停用动态验证码</el-button>
         </div>
       </template>
-      <template v-else-if="!enrol">
+      <template v-else-if="!enrol && !user.must_enrol_totp">
         <p class="zx-account-text">
           启用后，登录时除密码外还需输入手机验证器（如微信/支付宝小程序、Google/Microsoft Authenticator、FreeOTP）
           生成的6位动态验证码，密码泄露时账号仍然安全。
@@ -66,6 +72,7 @@ export default {
           <el-icon><Lock /></el-icon><span>启用动态验证码</span>
         </el-button>
       </template>
+      <div v-else-if="!enrol" v-loading="true" class="zx-totp-enrol"></div>
       <div v-else class="zx-totp-enrol" data-testid="totp-enrol">
         <div class="zx-totp-qr">
           <img :src="qrUrl" alt="动态验证码二维码" width="200" height="200" data-testid="totp-qr">
@@ -88,7 +95,7 @@ export default {
                         data-testid="totp-code"></el-input>
             </el-form-item>
             <div class="zx-account-actions">
-              <el-button @click="enrol = null">取消</el-button>
+              <el-button v-if="!user.must_enrol_totp" @click="enrol = null">取消</el-button>
               <el-button type="primary" native-type="submit" :loading="busy" data-testid="totp-confirm">确认启用</el-button>
             </div>
           </el-form>
@@ -183,6 +190,9 @@ export default {
   created() {
     useAccountStyle();
     this.loadSessions();
+    // A role that must enrol first sees the QR code at once (after a forced password
+    // change the layout re-creates this page, so this runs again).
+    if (this.user.must_enrol_totp && !this.user.must_change_password) this.startEnrol();
   },
   beforeUnmount() {
     this.enrol = null; // drop the secret
@@ -230,9 +240,14 @@ export default {
       this.busy = true;
       try {
         await api.post('/me/totp/confirm', { totp: this.confirmForm.totp }, { quiet: true });
-        if (store.user) store.user.totp_enabled = true;
+        const forced = !!(store.user && store.user.must_enrol_totp);
+        if (store.user) {
+          store.user.totp_enabled = true;
+          store.user.must_enrol_totp = false;
+        }
         this.enrol = null;
         ElMessage.success('动态验证码已启用，下次登录时需要输入');
+        if (forced) location.hash = '#' + defaultRoute();
       } catch (e) {
         if (e.code === 'totp_invalid' || e.code === 'totp_not_started') this.confirmError = e.message;
         else if (e.code !== 'password_change_required') ElMessage.error({ message: e.message, grouping: true });
