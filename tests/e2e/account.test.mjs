@@ -95,7 +95,7 @@ async function fieldError(page, name) {
 }
 
 // Logs in with a generated password and goes through the forced dialog.
-async function loginForced(page, name, newPw, landing = /#\/overview$/) {
+async function loginForced(page, name, newPw, landing = /#\/dashboard$/) {
   await login(page, srv.url, name, pw[name]);
   await page.waitForURL(landing);
   await dialog(page).locator('[data-testid="password-forced"]').waitFor();
@@ -154,7 +154,7 @@ async function enrolTotp(page, shotName) {
 
 // Logs in with the password, is asked for the code, sends a fresh one.
 // shot: a screenshot name for the login form asking for the code.
-async function loginTotp(page, name, secret, { landing = /#\/overview$/, wrongFirst = false, shot } = {}) {
+async function loginTotp(page, name, secret, { landing = /#\/dashboard$/, wrongFirst = false, shot } = {}) {
   await login(page, srv.url, name, pw[name]);
   const field = page.locator('input[name="totp"]');
   await field.waitFor();
@@ -206,7 +206,7 @@ async function apiMeStatus(cookie) {
 test('a generated password must be changed in the dialog that opens by itself, then the overview loads', async (t) => {
   await withPage(t, browser, async (page) => {
     await login(page, srv.url, 'gaimi', pw.gaimi);
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
     const d = dialog(page);
     await d.locator('[data-testid="password-forced"]').waitFor();
     // Refused calls open the dialog instead of red messages.
@@ -284,7 +284,7 @@ test('TOTP: enrol on 账号安全 with a code computed from the otpauth secret, 
 test('my sessions: another session of the same user is listed and ended', async (t) => {
   await withPage(t, browser, async (page) => {
     await login(page, srv.url, 'gaimi', pw.gaimi);
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
     const other = await apiLogin('gaimi');
     assert.equal(await apiMeStatus(other), 200);
     await openAccount(page);
@@ -378,7 +378,7 @@ test('审计管理员: 导出 CSV downloads the audit log of the chosen days', a
 test('phone width (360 px): forced change, TOTP enrolment and the code at login', async (t) => {
   await withPage(t, browser, async (page) => {
     await login(page, srv.url, 'shouji', pw.shouji);
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
     await dialog(page).locator('[data-testid="password-forced"]').waitFor();
     await page.waitForTimeout(300);
     await screenshot(page, 'account-360-forced-change');

@@ -26,7 +26,9 @@ function busiest(items) {
 
 async function signIn(page) {
   await login(page, srv.url, srv.admin.username, srv.admin.password);
-  await page.waitForURL(/#\/overview$/);
+  await page.waitForURL(/#\/dashboard$/);
+  // The area tree and its counts are on the overview; the landing page is the dashboard.
+  await page.goto(srv.url + '/#/overview');
   return waitStat(page, 'stat-households', 0);
 }
 

@@ -19,7 +19,7 @@ after(async () => {
 test('admin logs in and sees the overview with households', async (t) => {
   await withPage(t, browser, async (page) => {
     await login(page, srv.url, srv.admin.username, srv.admin.password);
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
     const households = await waitStat(page, 'stat-households', 0);
     assert.ok(households > 0, 'households > 0');
     const persons = await waitStat(page, 'stat-persons', 0);
@@ -49,7 +49,7 @@ test('wrong password shows the Chinese error and stays on login', async (t) => {
 test('second login shows the previous login time, and logout returns to login', async (t) => {
   await withPage(t, browser, async (page) => {
     await login(page, srv.url, srv.admin.username, srv.admin.password);
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
     await page.locator('.el-notification', { hasText: '上次登录' }).waitFor();
     const note = await page.locator('.el-notification', { hasText: '上次登录' }).innerText();
     assert.match(note, /上次登录: \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);

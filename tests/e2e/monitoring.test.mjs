@@ -63,7 +63,7 @@ after(async () => {
 async function signIn(page, who) {
   if (who === 'admin') await login(page, srv.url, srv.admin.username, srv.admin.password);
   else await login(page, srv.url, who, srv.users[who]);
-  await page.waitForURL(/#\/overview$/);
+  await page.waitForURL(/#\/dashboard$/);
 }
 
 // PUT with the page's cookies and CSRF token (read from /me).

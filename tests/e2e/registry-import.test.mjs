@@ -26,7 +26,7 @@ after(async () => {
 
 async function openImport(page) {
   await login(page, srv.url, srv.admin.username, srv.admin.password);
-  await page.waitForURL(/#\/overview$/);
+  await page.waitForURL(/#\/dashboard$/);
   await page.locator('[data-testid="nav-import"]').click();
   await page.waitForURL(/#\/import$/);
 }
@@ -167,7 +167,7 @@ test('an unmasked XLSX export of a household imports back with nothing changed',
   await seedHouseholds(srv, rows);
   await withPage(t, browser, async (page) => {
     await login(page, srv.url, srv.admin.username, srv.admin.password);
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
     await page.goto(srv.url + '/#/households');
     const box = page.locator('input[data-testid="hh-search"]');
     await box.fill(households[0]);

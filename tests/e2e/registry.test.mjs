@@ -43,7 +43,7 @@ after(async () => {
 async function signIn(page, who = 'admin') {
   if (who === 'admin') await login(page, srv.url, srv.admin.username, srv.admin.password);
   else await login(page, srv.url, who, srv.users[who]);
-  await page.waitForURL(/#\/overview$/);
+  await page.waitForURL(/#\/dashboard$/);
 }
 
 const listRows = (page) => page.locator('[data-testid="hh-table"] .el-table__body .el-table__row');

@@ -7,6 +7,7 @@ import { navAllowed, navItem, defaultRoute } from './nav.js';
 import AppLayout from './layout.js';
 import LoginPage from './pages/login.js';
 import OverviewPage from './pages/overview.js';
+import DashboardPage from './pages/dashboard.js';
 import UsersPage from './pages/users.js';
 import AuditPage from './pages/audit.js';
 import HouseholdsPage from './pages/households.js';
@@ -22,6 +23,7 @@ import ReportPage from './pages/report.js';
 const { createApp, reactive } = window.Vue;
 
 const PAGES = {
+  '/dashboard': DashboardPage,
   '/overview': OverviewPage,
   '/users': UsersPage,
   '/audit': AuditPage,

@@ -8,6 +8,7 @@ import { ASSISTANCE_NAV, ASSISTANCE_GROUP, assistanceLanding } from './assistanc
 // page, not from the menu; its path matches '/name/<param>' as well, and
 // `menu` names the entry lit while it shows.
 export const NAV = [
+  { path: '/dashboard', title: '首页驾驶舱', icon: 'DataAnalysis', areaScoped: true, allowed: seesAreaData },
   { path: '/overview', title: '概览', icon: 'DataBoard', areaScoped: true, allowed: () => !!store.user },
   { path: '/households', title: '农户列表', icon: 'List', group: 'registry', areaScoped: true, allowed: seesAreaData },
   { path: '/household', title: '农户详情', hidden: true, menu: '/households', allowed: seesAreaData },

@@ -175,6 +175,13 @@ export default {
           resetSaved(code);
           if (old) this.cascaderKey++;
         }
+        // A link from another page (the dashboard's figures) carries its filters:
+        // #/households?hh_type=…&category=…&area=… (the area is the current one).
+        const q = new URLSearchParams(location.hash.split('?')[1] || '');
+        if (!old && (q.get('hh_type') || q.get('category')) && (!q.get('area') || q.get('area') === code)) {
+          Object.assign(saved, { q: '', village: '', group: '', page: 1,
+            hh_type: q.get('hh_type') || '', category: q.get('category') || '' });
+        }
         this.load();
       },
     },
