@@ -303,7 +303,7 @@ zx_err zx_api_register(zx_router *r, zx_app *app)
 	    api_audit_routes,      api_security_routes,    api_ops_routes,       api_household_routes,
 	    api_export_routes,     api_import_routes,      api_job_routes,       api_plan_routes,
 	    api_visit_routes,      api_elimination_routes, api_campaign_routes,  api_timeline_routes,
-	    api_figure_routes,     api_ledger_routes,      api_report_routes,
+	    api_figure_routes,     api_ledger_routes,      api_report_routes,    api_indicator_routes,
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)

@@ -63,6 +63,7 @@ extern const api_route api_household_routes[];
 extern const api_route api_export_routes[];
 extern const api_route api_import_routes[];
 extern const api_route api_job_routes[];
+extern const api_route api_indicator_routes[];
 extern const api_route api_report_routes[];
 
 /* Replies. api_json takes ownership of obj. */

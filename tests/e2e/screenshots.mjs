@@ -29,7 +29,10 @@ async function main() {
       await page.locator('[data-testid="login-error"]').waitFor();
       await shot(page, `${tag}-login-error`);
       await login(page, srv.url, srv.admin.username, srv.admin.password);
-      await page.waitForURL(/#\/overview$/);
+      await page.waitForURL(/#\/dashboard$/);
+      await page.locator('[data-testid="chart-types"] canvas').waitFor();
+      await shot(page, `${tag}-dashboard-county`);
+      await page.goto(srv.url + '/#/overview');
       const n = await waitStat(page, 'stat-households', 0);
       await shot(page, `${tag}-overview-county`);
       const towns = (await apiGet(page, srv.url, `/areas/${COUNTY}/children`)).items;

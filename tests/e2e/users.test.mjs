@@ -24,7 +24,7 @@ after(async () => {
   await srv?.stop();
 });
 
-async function signIn(page, username, password, landing = /#\/overview$/) {
+async function signIn(page, username, password, landing = /#\/dashboard$/) {
   await login(page, srv.url, username, password);
   await page.waitForURL(landing);
 }
@@ -123,7 +123,7 @@ test('a village clerk sees no user management', async (t) => {
     assert.equal(await page.locator('[data-testid="nav-users"]').count(), 0);
     assert.equal(await page.locator('[data-testid="nav-audit"]').count(), 0);
     await page.goto(srv.url + '/#/users');
-    await page.waitForURL(/#\/overview$/);
+    await page.waitForURL(/#\/dashboard$/);
   });
 });
 
