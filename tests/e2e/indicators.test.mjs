@@ -41,7 +41,7 @@ async function apiPut(page, p, body) {
 async function signIn(page, who) {
   if (who === 'admin') await login(page, srv.url, srv.admin.username, srv.admin.password);
   else await login(page, srv.url, who, srv.users[who]);
-  await page.waitForURL(/#\/overview$/);
+  await page.waitForURL(/#\/dashboard$/);
 }
 
 before(async () => {
