@@ -4,7 +4,9 @@
  * 公文-format DOCX or as Markdown.
  *
  * The output file appears complete or not at all: it is written beside OUT under a
- * temporary name and renamed over OUT. "-o -" writes Markdown to stdout.
+ * temporary name and renamed over OUT — unless OUT exists and is not a regular file (a
+ * device such as /dev/null, a FIFO), which is written in place. "-o -" writes Markdown to
+ * stdout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -57,6 +59,17 @@ static zx_err read_template(const char *path, zx_buf *out, zx_errinfo *ei)
 	return ZX_OK;
 }
 
+static zx_err write_in_place(const char *path, const zx_buf *b, zx_errinfo *ei)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return zx_fail(ei, ZX_EIO, "write_failed", "-o", 0, "无法写入 %s：%s", path, strerror(errno));
+	bool ok = fwrite(b->data, 1, b->len, f) == b->len;
+	ok = fclose(f) == 0 && ok;
+	return ok ? ZX_OK
+	          : zx_fail(ei, ZX_EIO, "write_failed", "-o", 0, "写入 %s 失败：%s", path, strerror(errno));
+}
+
 static zx_err write_out(const char *path, const zx_buf *b, zx_errinfo *ei)
 {
 	if (strcmp(path, "-") == 0) {
@@ -64,6 +77,10 @@ static zx_err write_out(const char *path, const zx_buf *b, zx_errinfo *ei)
 			return zx_fail(ei, ZX_EIO, "write_failed", "-o", 0, "写入标准输出失败");
 		return ZX_OK;
 	}
+	/* A device or a pipe (/dev/null, a FIFO) is written in place: never renamed over. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return write_in_place(path, b, ei);
 	size_t n = strlen(path) + 16;
 	char *tmp = malloc(n);
 	if (!tmp)

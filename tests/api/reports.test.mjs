@@ -5,7 +5,7 @@
 // Markdown and as a 公文 DOCX that LibreOffice opens and whose text holds the computed figures.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -237,6 +237,17 @@ describe('zhenxing report', () => {
     const d = await run(['report', '--db', zx.db, '--area', '510722', '--year', String(YEAR), '-o', docx]);
     assert.equal(d.code, 0, d.stderr);
     assert.equal((await readFile(docx)).subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  test('a device or FIFO given as OUT is written in place, never renamed over', async () => {
+    const fifo = path.join(zx.dir, 'out.fifo');
+    await exec('mkfifo', [fifo]);
+    const reader = exec('timeout', ['60', 'cat', fifo], { maxBuffer: 16 << 20 });
+    const r = await run(['report', '--db', zx.db, '--area', '510722', '--year', String(YEAR), '--format', 'md', '-o', fifo]);
+    assert.equal(r.code, 0, r.stderr);
+    const { stdout } = await reader;
+    assert.ok(stdout.startsWith(`# 三台县${YEAR}年`));
+    assert.ok(statSync(fifo).isFIFO(), 'the FIFO was replaced by a file');
   });
 
   test('usage errors exit 2, data errors 1 with a Chinese message', async () => {
