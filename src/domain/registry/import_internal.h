@@ -169,7 +169,10 @@ typedef struct imp_ctx {
 	size_t nvillages;
 	uint16_t last_village;
 	/* progress and timing (ms, for the log line) */
-	int64_t t_read, t_check, t_write, t_commit, t_write_start;
+	int64_t t_read, t_check, t_write, t_commit, t_write_start, t_rebuild;
+	/* bulk: the registry was empty, the write transaction dropped the 姓名 indexes and
+	 * the count triggers and rebuilds them before the commit (import_write.c) */
+	bool bulk;
 	/* streaming: a first import is written while it is read (import_stream.c) */
 	struct imp_stream *stream;
 	int mute; /* > 0: imp_error only counts in muted (silent household checks) */

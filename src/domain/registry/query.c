@@ -258,13 +258,32 @@ typedef struct search_args {
 	const char *type, *category, *group;
 } search_args;
 
+/* True when the scope is exactly one town (xxxxxxxxx000..xxxxxxxxx999) or one county
+ * (xxxxxx000000..xxxxxx999999), i.e. zx_scope_of_area of a town or county code (a city's
+ * range differs in its county digits): household_totals has its rows under lo. */
+static bool rollup_scope(const zx_scope *s)
+{
+	if (strlen(s->lo) != 12 || strlen(s->hi) != 12)
+		return false;
+	for (size_t n = 6; n <= 9; n += 3) /* county, town */
+		if (memcmp(s->lo, s->hi, n) == 0 && strspn(s->lo + n, "0") == 12 - n &&
+		    strspn(s->hi + n, "9") == 12 - n)
+			return true;
+	return false;
+}
+
 /* The list (no q): an exact total from household_counts (or a capped count with a 组
  * filter), then one query renders the page. */
 static zx_err search_list(zx_conn *c, const search_args *sa, int64_t limit, int64_t offset, zx_hh_fn fn,
                           void *ctx, zx_hh_count *count)
 {
 	zx_err e;
-	if (!*sa->group) {
+	if (!*sa->group && rollup_scope(sa->scope)) {
+		e = zx_query_int(c, sa->scope, ZXQ_hh_count_rollup,
+		                 ZX_ARGS(ZX_TEXT(sa->scope->lo), ZX_TEXT(sa->type), ZX_TEXT(sa->category)),
+		                 &count->total);
+		count->total_exact = true;
+	} else if (!*sa->group) {
 		e = zx_query_int(c, sa->scope, ZXQ_hh_count_fast,
 		                 ZX_ARGS(ZX_TEXT(sa->type), ZX_TEXT(sa->category)), &count->total);
 		count->total_exact = true;

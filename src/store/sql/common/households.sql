@@ -5,8 +5,8 @@
 -- A list page is one query (hh_page_*); searches yield household ids in page order and
 -- hh_summary renders each. Filters: '' = any. Indexes (migration 0006): households_list
 -- (area_code, hh_no, hh_type, category, grp), households_category (category, area_code,
--- hh_no, hh_type, grp), persons_name (county, name COLLATE zh, area_code, household_id),
--- persons_area_name (area_code, name COLLATE zh, household_id).
+-- hh_no, hh_type, grp), persons_name (county, zh_key(name), name, area_code, household_id),
+-- persons_area_name (area_code, zh_key(name), name, household_id) (migration 0012).
 
 -- A page of the list in (village, 户编号) order, rendered (the columns of hh_summary): the
 -- inner query walks households_list alone (the offset costs index entries only), the joins
@@ -47,6 +47,13 @@ SELECT coalesce(sum(households), 0) FROM household_counts WHERE area_code BETWEE
 SELECT coalesce(sum(households), 0) FROM household_counts
 WHERE area_code BETWEEN $1 AND $2 AND ($3 = '' OR hh_type = $3) AND ($4 = '' OR category = $4);
 
+-- The same for a whole town or county ($3 = its code, the scope's lo), from the roll-up of
+-- household_counts (household_totals, migration 0012): a few rows instead of one per village.
+-- name: hh_count_rollup scoped
+SELECT coalesce(sum(households), 0) FROM household_totals
+WHERE area_code = $3 AND area_code BETWEEN $1 AND $2 AND ($4 = '' OR hh_type = $4)
+  AND ($5 = '' OR category = $5);
+
 -- Persons of a list without a 组 filter (an export's expected rows). $3 hh_type, $4 category.
 -- name: hh_persons_fast scoped
 SELECT coalesce(sum(persons), 0) FROM household_counts
@@ -75,27 +82,30 @@ ORDER BY h.hh_no LIMIT $9 OFFSET $10;
 
 -- Members whose 姓名 starts with $4, over a town or county ($3), in Chinese collation order;
 -- [$4, $5) is the collation range ($5 = $4 || U+FFFF), the substr test the exact prefix.
+-- SQLite compares ICU sort keys (zh_key, migration 0012: the index persons_name holds
+-- zh_key(name) then name, the same order as name COLLATE zh with its byte tie-break);
+-- PostgreSQL's twin in pg/households.sql says COLLATE zh.
 -- One row per matching member: the caller keeps the first row of each household. The
 -- households table is read only when a filter asks for it ($6 hh_type, $7 category, $8 grp);
 -- the index alone answers an unfiltered search. $9 limit (rows).
 -- name: hh_name_rows scoped
 SELECT p.household_id FROM persons p
-WHERE p.county = $3 AND p.name COLLATE zh >= $4 AND p.name COLLATE zh < $5
+WHERE p.county = $3 AND zh_key(p.name) >= zh_key($4) AND zh_key(p.name) < zh_key($5)
   AND substr(p.name, 1, length($4)) = $4 AND p.area_code BETWEEN $1 AND $2
   AND (($6 = '' AND $7 = '' AND $8 = '')
        OR EXISTS (SELECT 1 FROM households h WHERE h.id = p.household_id AND ($6 = '' OR h.hh_type = $6)
                   AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)))
-ORDER BY p.name COLLATE zh, p.area_code, p.household_id LIMIT $9;
+ORDER BY zh_key(p.name), p.name, p.area_code, p.household_id LIMIT $9;
 
 -- The same inside one village ($3), on persons_area_name.
 -- name: hh_name_rows_village scoped
 SELECT p.household_id FROM persons p
-WHERE p.area_code = $3 AND p.name COLLATE zh >= $4 AND p.name COLLATE zh < $5
+WHERE p.area_code = $3 AND zh_key(p.name) >= zh_key($4) AND zh_key(p.name) < zh_key($5)
   AND substr(p.name, 1, length($4)) = $4 AND p.area_code BETWEEN $1 AND $2
   AND (($6 = '' AND $7 = '' AND $8 = '')
        OR EXISTS (SELECT 1 FROM households h WHERE h.id = p.household_id AND ($6 = '' OR h.hh_type = $6)
                   AND ($7 = '' OR h.category = $7) AND ($8 = '' OR h.grp = $8)))
-ORDER BY p.name COLLATE zh, p.household_id LIMIT $9;
+ORDER BY zh_key(p.name), p.name, p.household_id LIMIT $9;
 
 -- The household of the member with blind index $4 in county $3 (at most one: unique index).
 -- name: hh_ids_by_id_bidx scoped
