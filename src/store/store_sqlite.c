@@ -139,7 +139,8 @@ static void zh_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	u_strFromUTF8WithSub(u16, len + 1, &n16, text, len, 0xFFFD, NULL, &status);
 	uint8_t stack8[256], *key = stack8;
-	int32_t need = U_SUCCESS(status) ? ucol_getSortKey(sqlite3_user_data(ctx), u16, n16, key, sizeof(stack8)) : 0;
+	int32_t need =
+	    U_SUCCESS(status) ? ucol_getSortKey(sqlite3_user_data(ctx), u16, n16, key, sizeof(stack8)) : 0;
 	if (need > (int32_t)sizeof(stack8)) {
 		key = sqlite3_malloc(need);
 		need = key ? ucol_getSortKey(sqlite3_user_data(ctx), u16, n16, key, need) : 0;
@@ -169,8 +170,8 @@ static zx_err register_zh(sqlite3 *db)
 		return ZX_EINTERNAL;
 	}
 	/* The function shares the collator the collation owns (and closes). */
-	if (sqlite3_create_function_v2(db, "zh_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, coll,
-	                               zh_key, NULL, NULL, NULL) != SQLITE_OK ||
+	if (sqlite3_create_function_v2(db, "zh_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                               coll, zh_key, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_collation_v2(db, "zh", SQLITE_UTF8, coll, zh_compare, zh_destroy) != SQLITE_OK) {
 		ucol_close(coll);
 		return ZX_EDB;

@@ -114,11 +114,12 @@ static char *schema_text(fixture *f)
 {
 	sqlite3 *db = raw_open(f);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema"
-	                                    " WHERE type IN ('index', 'trigger') ORDER BY type, name",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema"
+	                       " WHERE type IN ('index', 'trigger') ORDER BY type, name",
+	                       -1, &st, NULL),
+	    SQLITE_OK);
 	size_t cap = 1 << 16, len = 0;
 	char *out = calloc(1, cap);
 	assert_non_null(out);
@@ -138,28 +139,32 @@ static char *schema_text(fixture *f)
 /* household_counts and household_totals agree with the households table, row for row. */
 static void assert_counts_match_rows(fixture *f)
 {
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM ("
-	                            " SELECT area_code, hh_type, category, count(*), sum(size) FROM households"
-	                            " GROUP BY 1, 2, 3"
-	                            " EXCEPT SELECT area_code, hh_type, category, households, persons"
-	                            " FROM household_counts WHERE households > 0)"),
+	assert_int_equal(raw_int(f,
+	                         "SELECT count(*) FROM ("
+	                         " SELECT area_code, hh_type, category, count(*), sum(size) FROM households"
+	                         " GROUP BY 1, 2, 3"
+	                         " EXCEPT SELECT area_code, hh_type, category, households, persons"
+	                         " FROM household_counts WHERE households > 0)"),
 	                 0);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM household_counts WHERE households < 0 OR"
 	                            " (households = 0 AND persons <> 0)"),
 	                 0);
 	for (int level = 0; level < 2; level++) {
-		const char *key = level ? "substr(area_code, 1, 6) || '000000'" : "substr(area_code, 1, 9) || '000'";
+		const char *key =
+		    level ? "substr(area_code, 1, 6) || '000000'" : "substr(area_code, 1, 9) || '000'";
 		char sql[600];
-		snprintf(sql, sizeof(sql),
-		         "SELECT count(*) FROM ("
-		         " SELECT %s, hh_type, category, count(*), sum(size) FROM households GROUP BY 1, 2, 3"
-		         " EXCEPT SELECT area_code, hh_type, category, households, persons FROM household_totals"
-		         " WHERE households > 0)",
-		         key);
+		snprintf(
+		    sql, sizeof(sql),
+		    "SELECT count(*) FROM ("
+		    " SELECT %s, hh_type, category, count(*), sum(size) FROM households GROUP BY 1, 2, 3"
+		    " EXCEPT SELECT area_code, hh_type, category, households, persons FROM household_totals"
+		    " WHERE households > 0)",
+		    key);
 		assert_int_equal(raw_int(f, sql), 0);
 	}
-	assert_int_equal(raw_int(f, "SELECT sum(households) FROM household_totals WHERE area_code LIKE '______000000'"),
-	                 raw_int(f, "SELECT count(*) FROM households"));
+	assert_int_equal(
+	    raw_int(f, "SELECT sum(households) FROM household_totals WHERE area_code LIKE '______000000'"),
+	    raw_int(f, "SELECT count(*) FROM households"));
 }
 
 /* ---- list and name search through the registry API --------------------------------------- */
@@ -187,8 +192,8 @@ static int64_t list_total(fixture *f, const char *area)
 	zx_hh_count count;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	assert_int_equal(zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 20, 0, collect, &c, &count, &ei),
-	                 ZX_OK);
+	assert_int_equal(
+	    zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 20, 0, collect, &c, &count, &ei), ZX_OK);
 	assert_true(count.total_exact);
 	return count.total;
 }
@@ -208,8 +213,9 @@ static void first_match(fixture *f, UCollator *coll, const char *q, int64_t id, 
 {
 	sqlite3 *db = raw_open(f);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM persons WHERE household_id = ?1", -1, &st, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT name FROM persons WHERE household_id = ?1", -1, &st, NULL),
+	    SQLITE_OK);
 	sqlite3_bind_int64(st, 1, id);
 	out[0] = '\0';
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -234,11 +240,12 @@ static void assert_name_search_in_collation_order(fixture *f, const char *q)
 	zx_hh_count count;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	assert_int_equal(zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 64, 0, collect, &c, &count, &ei),
-	                 ZX_OK);
+	assert_int_equal(
+	    zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 64, 0, collect, &c, &count, &ei), ZX_OK);
 	assert_true(c.n >= 2);
 	char sql[200];
-	snprintf(sql, sizeof(sql), "SELECT count(DISTINCT household_id) FROM persons WHERE substr(name, 1, %d) = '%s'",
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(DISTINCT household_id) FROM persons WHERE substr(name, 1, %d) = '%s'",
 	         (int)strlen(q) / 3, q); /* q is Han characters: 3 bytes each in UTF-8 */
 	long long want = raw_int(f, sql);
 	assert_int_equal(c.n, want < 64 ? want : 64);
@@ -271,7 +278,8 @@ static void test_bulk_import_leaves_the_migrated_schema_and_exact_counts(void **
 	char *after = schema_text(f);
 	assert_string_equal(before, after);
 	/* the rebuilt indexes are the 0012 ones, on sort keys */
-	assert_non_null(strstr(after, "persons_name ON persons (county, zh_key(name), name, area_code, household_id)"));
+	assert_non_null(
+	    strstr(after, "persons_name ON persons (county, zh_key(name), name, area_code, household_id)"));
 	assert_non_null(strstr(after, "household_counts_insert AFTER INSERT ON households"));
 	free(before);
 	free(after);
@@ -371,8 +379,8 @@ static void test_name_search_after_bulk_import_is_in_chinese_collation_order(voi
 
 /* Heads named 李 + one of these, one household each: Latin case, code points out of
  * pinyin order (白 U+767D < 阿 U+963F), equal pinyin with other tones. */
-static const char *const li_names[] = {"李阿", "李白", "李波", "李陈", "李成", "李雷", "李李",
-                                       "李小", "李A",  "李a",  "李Zhang", "李zhang"};
+static const char *const li_names[] = {"李阿", "李白", "李波", "李陈", "李成",    "李雷",
+                                       "李李", "李小", "李A",  "李a",  "李Zhang", "李zhang"};
 enum { LI_N = sizeof(li_names) / sizeof(li_names[0]) };
 
 static void insert_li_households(fixture *f)
@@ -380,7 +388,11 @@ static void insert_li_households(fixture *f)
 	for (int i = 0; i < LI_N; i++) {
 		char hh_no[24];
 		snprintf(hh_no, sizeof(hh_no), "5107221010028%03d", i);
-		rf_hh h = {.village = "510722101002", .hh_no = hh_no, .n = 1, .names = {li_names[i]}, .ids = {100 + i}};
+		rf_hh h = {.village = "510722101002",
+		           .hh_no = hh_no,
+		           .n = 1,
+		           .names = {li_names[i]},
+		           .ids = {100 + i}};
 		rf_insert(&f->d, &h);
 	}
 }
@@ -398,8 +410,8 @@ static void test_sort_key_index_orders_names_as_the_collation_does(void **state)
 	zx_hh_count count;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	assert_int_equal(zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 64, 0, collect, &c, &count, &ei),
-	                 ZX_OK);
+	assert_int_equal(
+	    zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 64, 0, collect, &c, &count, &ei), ZX_OK);
 	assert_int_equal(c.n, LI_N);
 	/* pinyin, not code points: 李阿 (a) first among the Han names, before 李白 (bai) */
 	int a = -1, bai = -1;
@@ -412,8 +424,8 @@ static void test_sort_key_index_orders_names_as_the_collation_does(void **state)
 	assert_true(a >= 0 && bai > a);
 	flt.q = "李A";
 	c.n = 0;
-	assert_int_equal(zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 64, 0, collect, &c, &count, &ei),
-	                 ZX_OK);
+	assert_int_equal(
+	    zx_household_search(f->d.c, &f->cli, &f->keys, &flt, 64, 0, collect, &c, &count, &ei), ZX_OK);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.head[0], "李A");
 	/* the plan reads the sort-key index (no ICU collation index is left to read) */
@@ -464,13 +476,14 @@ int main(void)
 {
 	(void)rf_count_audit; /* registry_fixture.h helper this file does not need */
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_bulk_import_leaves_the_migrated_schema_and_exact_counts, setup,
+	    cmocka_unit_test_setup_teardown(test_bulk_import_leaves_the_migrated_schema_and_exact_counts,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_after_a_bulk_import_writes_keep_counts_and_totals, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_after_a_bulk_import_writes_keep_counts_and_totals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failed_bulk_import_restores_schema_and_writes_nothing, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_name_search_after_bulk_import_is_in_chinese_collation_order, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_name_search_after_bulk_import_is_in_chinese_collation_order,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sort_key_index_orders_names_as_the_collation_does, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_upgrade_from_previous_schema_keeps_rows_and_fills_totals,
