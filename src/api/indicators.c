@@ -11,7 +11,7 @@
  *                                                               top, title}
  *   GET    /api/v1/rankings/snapshots?area=&page=&per_page=    published history, newest first
  *   GET    /api/v1/rankings/snapshots/{id}                     one snapshot
- *   GET    /api/v1/rankings/snapshots/{id}/export?format=xlsx|md
+ *   GET    /api/v1/rankings/snapshots/{id}/export?format=xlsx|md|docx (通报 in 公文 format)
  *
  * Values travel as exact decimal strings in the indicator's unit ("403.62"); completion as
  * a percentage string with two decimals ("105.42") plus the unrounded ratio for bars.
@@ -369,9 +369,10 @@ static void snapshot_export(api_call *c)
 	const char *format;
 	if (!asst_path_id(c, "id", "晾晒记录", &id) || !api_query_str(c, "format", 8, &format))
 		return;
-	bool xlsx = !*format || strcmp(format, "xlsx") == 0, md = strcmp(format, "md") == 0;
-	if (!xlsx && !md) {
-		api_error_msg(c, ZX_EINVAL, "invalid_parameter", "format", "导出格式应为 xlsx 或 md");
+	bool xlsx = !*format || strcmp(format, "xlsx") == 0, md = strcmp(format, "md") == 0,
+	     docx = strcmp(format, "docx") == 0;
+	if (!xlsx && !md && !docx) {
+		api_error_msg(c, ZX_EINVAL, "invalid_parameter", "format", "导出格式应为 xlsx、md 或 docx");
 		return;
 	}
 	zx_ranking r;
@@ -390,7 +391,9 @@ static void snapshot_export(api_call *c)
 		e = ZX_EIO;
 	} else {
 		close(tmp);
-		e = xlsx ? zx_ranking_export_xlsx(&r, path, &ei) : zx_ranking_export_markdown(&r, path, &ei);
+		e = xlsx ? zx_ranking_export_xlsx(&r, path, &ei)
+		    : md ? zx_ranking_export_markdown(&r, path, &ei)
+		         : zx_ranking_export_docx(&r, path, &ei);
 	}
 	zx_ranking_free(&r);
 	int fd = e ? -1 : open(path, O_RDONLY | O_CLOEXEC);
@@ -405,10 +408,12 @@ static void snapshot_export(api_call *c)
 		asst_fail(c, e, &ei);
 		return;
 	}
-	const char *ext = xlsx ? "xlsx" : "md";
+	const char *ext = xlsx ? "xlsx" : md ? "md" : "docx";
 	c->resp->status = 200;
-	c->resp->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	                             : "text/markdown; charset=utf-8";
+	c->resp->content_type =
+	    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	    : md ? "text/markdown; charset=utf-8"
+	         : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 	c->resp->fd = fd;
 	c->resp->fd_len = (size_t)sb.st_size;
 	/* 晾晒 percent-encoded for filename*. */

@@ -1,12 +1,15 @@
 // 指标与目标 and 晾晒/红黑榜 over HTTP against a real server: completion computed from the
 // ledger rows (计划403.62万元, 完成425.5万元 → 105.42%), targets and milestones, who may set
 // them, scope (403 for a foreign area, 404 for a foreign snapshot), CSRF, indicator
-// definitions, the live league table, publishing, history and the XLSX / Markdown exports.
+// definitions, the live league table, publishing, history and the XLSX / Markdown / 通报 DOCX
+// exports.
 //
 // Ledger rows belong to the ledger module; they are written with the sqlite3 shell on the
 // live WAL database, so this file depends only on the ledger_entries table.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
@@ -212,7 +215,7 @@ describe('rankings', () => {
     assertError(await zx.req(`/api/v1/rankings/snapshots/${published.id}/export?format=pdf`, { session: townA }), 400);
   });
 
-  test('a snapshot exports as XLSX and Markdown', async () => {
+  test('a snapshot exports as XLSX, Markdown and a 通报 DOCX', async () => {
     const base = `/api/v1/rankings/snapshots/${published.id}/export`;
     const x = await fetch(zx.url + base + '?format=xlsx', { headers: { Cookie: townA.cookie } });
     assert.equal(x.status, 200);
@@ -222,5 +225,15 @@ describe('rankings', () => {
     assert.equal(m.status, 200);
     assert.match(m.text, /^# 6月晾晒/);
     assert.match(m.text, /巡河次数计划10次，完成3次，完成率30\.00%/);
+    const d = await fetch(zx.url + base + '?format=docx', { headers: { Cookie: townA.cookie } });
+    assert.equal(d.status, 200);
+    assert.match(d.headers.get('content-type'), /wordprocessingml/);
+    const file = path.join(zx.dir, 'tongbao.docx');
+    await writeFile(file, Buffer.from(await d.arrayBuffer()));
+    const { stdout } = await exec('python3', ['-c',
+      'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode())', file]);
+    assert.match(stdout, /6月晾晒/);
+    assert.match(stdout, /黑榜/);
+    assert.match(stdout, /仿宋|w:pStyle/);
   });
 });

@@ -597,6 +597,13 @@ static void test_published_snapshot_is_kept_unchanged_listed_and_exported(void *
 	assert_int_equal(fread(buf, 1, 2, fp), 2);
 	assert_memory_equal(buf, "PK", 2);
 	fclose(fp);
+	snprintf(path, sizeof(path), "%s/t.docx", f.d.dir);
+	assert_int_equal(zx_ranking_export_docx(&r, path, &ei), ZX_OK);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(buf, 1, 2, fp), 2);
+	assert_memory_equal(buf, "PK", 2);
+	fclose(fp);
 	zx_ranking_free(&r);
 	assert_int_equal(zx_ranking_get(f.d.c, &f.clerk, id2, &r), ZX_OK);
 	assert_string_equal(r.rows[0].area_code, V_A1);

@@ -92,5 +92,7 @@ void zx_ranking_order(zx_rank_row *rows, int n, int top_n);
 /* Exports a snapshot: XLSX (league table, 红榜, 黑榜, details) or a Markdown 通报. */
 zx_err zx_ranking_export_xlsx(const zx_ranking *r, const char *path, zx_errinfo *ei);
 zx_err zx_ranking_export_markdown(const zx_ranking *r, const char *path, zx_errinfo *ei);
+/* A 通报 DOCX in 公文 format through the report module's writer (ranking_docx.c). */
+zx_err zx_ranking_export_docx(const zx_ranking *r, const char *path, zx_errinfo *ei);
 
 #endif

@@ -1,7 +1,7 @@
 // #/rankings — 晾晒 and 红黑榜: the league table of the child areas of the county or town
 // picked in the tree (towns of a county, villages of a town) by weighted indicator
 // completion for a period up to a date, 红榜 (top N) and 黑榜 (bottom N); admins publish it
-// as a snapshot; published snapshots are listed and exported (XLSX, Markdown).
+// as a snapshot; published snapshots are listed and exported (XLSX, Markdown, 通报 DOCX).
 import { api } from '../api.js';
 import { store } from '../store.js';
 import { PERIODS, years, thisYear, bar } from '../indicator-nav.js';
@@ -42,6 +42,7 @@ export default {
           </div>
           <div class="zx-toolbar" v-if="shown.id">
             <el-button size="small" @click="exportAs('xlsx')" data-testid="rank-export-xlsx">导出 XLSX</el-button>
+            <el-button size="small" @click="exportAs('docx')" data-testid="rank-export-docx">通报 DOCX</el-button>
             <el-button size="small" @click="exportAs('md')">Markdown</el-button>
             <el-button size="small" link type="primary" @click="shown = live">返回实时排名</el-button>
           </div>
