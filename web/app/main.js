@@ -15,6 +15,7 @@ import HouseholdPage from './pages/household.js';
 import ImportPage from './pages/import.js';
 import { ASSISTANCE_PAGES } from './assistance-pages.js';
 import { MONITORING_PAGES } from './monitoring-pages.js';
+import { LEDGER_PAGES } from './ledger-nav.js';
 import { INDICATOR_PAGES } from './indicator-nav.js';
 import AccountPage from './pages/account.js';
 import SessionsPage from './pages/sessions.js';
@@ -33,6 +34,7 @@ const PAGES = {
   '/import': ImportPage,
   ...ASSISTANCE_PAGES,
   ...MONITORING_PAGES,
+  ...LEDGER_PAGES,
   ...INDICATOR_PAGES,
   '/account': AccountPage,
   '/sessions': SessionsPage,

@@ -3,6 +3,7 @@
 import { store, canManageUsers, canReadAudit, seesAreaData, canEditRegistry, isSecAdmin } from './store.js';
 import { MONITORING_NAV, MONITORING_GROUP } from './monitoring-nav.js';
 import { ASSISTANCE_NAV, ASSISTANCE_GROUP, assistanceLanding } from './assistance-nav.js';
+import { LEDGER_NAV, LEDGER_GROUP } from './ledger-nav.js';
 import { INDICATOR_NAV, INDICATOR_GROUP } from './indicator-nav.js';
 
 // group: the key of a sub-menu in GROUPS. hidden: a page reached from another
@@ -16,6 +17,7 @@ export const NAV = [
   { path: '/import', title: '导入', icon: 'Upload', group: 'registry', allowed: canEditRegistry },
   ...MONITORING_NAV,
   ...ASSISTANCE_NAV,
+  ...LEDGER_NAV,
   ...INDICATOR_NAV,
   { path: '/reports', title: '工作汇报', icon: 'Document', areaScoped: true, allowed: seesAreaData },
   { path: '/report', title: '工作汇报', hidden: true, menu: '/reports', allowed: seesAreaData },
@@ -30,6 +32,7 @@ export const GROUPS = {
   registry: { title: '农户台账', icon: 'Tickets' },
   ...MONITORING_GROUP,
   ...ASSISTANCE_GROUP,
+  ...LEDGER_GROUP,
   ...INDICATOR_GROUP,
 };
 
