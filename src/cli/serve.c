@@ -4,9 +4,10 @@
  *
  * Signals are handled synchronously by sigwait() in this thread (blocked everywhere
  * else): SIGHUP reopens the log file (logrotate), SIGTERM/SIGINT drain — stop
- * accepting, let requests in flight finish within shutdown_timeout_seconds — and exit
- * 0. While serving, the SQLite file carries a shared flock() so that `zhenxing
- * restore` can refuse to replace a database in use.
+ * accepting and starting jobs, let requests in flight finish within
+ * shutdown_timeout_seconds and a running job within job_grace_seconds (then cancel it:
+ * its transaction rolls back, it is marked failed) — and exit 0. While serving, the SQLite file carries a
+ * shared flock() so that `zhenxing restore` can refuse to replace a database in use.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -138,6 +140,28 @@ static zx_err set_data_dir(zx_app *app, const zx_config *cfg, zx_store *st, zx_e
 	return ZX_OK;
 }
 
+/* After SIGTERM: the running job gets what is left of grace_s (counted from t0), is
+ * then cancelled and gets JOB_CANCEL_WAIT_MS to roll back. False if it still runs. */
+#define JOB_CANCEL_WAIT_MS 10000
+static bool drain_jobs(zx_jobs *jobs, const struct timespec *t0, int grace_s)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t spent = (int64_t)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+	int64_t rest = (int64_t)grace_s * 1000 - spent;
+	int running = zx_jobs_wait(jobs, rest > 0 ? (int)rest : 0);
+	if (!running)
+		return true;
+	zx_warn("serve: %d background jobs still running after %d s, cancelling them (their "
+	        "transactions roll back)",
+	        running, grace_s);
+	zx_jobs_cancel(jobs);
+	running = zx_jobs_wait(jobs, JOB_CANCEL_WAIT_MS);
+	if (!running)
+		zx_info("serve: cancelled jobs stopped");
+	return running == 0;
+}
+
 /* Waits for signals; returns the one that stops the server. */
 static int wait_for_stop(const sigset_t *set, const zx_config *cfg, int *log_fd)
 {
@@ -179,6 +203,7 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	int log_fd = -1, lock_fd = -1;
+	bool jobs_stuck = false;
 	if (cfg.log_file[0] && (e = open_log(cfg.log_file, &log_fd, &ei)) != ZX_OK)
 		return cli_fail(e, &ei);
 	zx_log_set_json(cfg.log_format == ZX_LOGFMT_JSON);
@@ -261,16 +286,27 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	zx_info("serve: listening on %s:%d with %d threads", host, zx_server_port(srv), cfg.threads);
 	int sig = wait_for_stop(&sigs, &cfg, &log_fd);
-	zx_info("serve: signal %d, draining %d requests in flight", sig, zx_server_inflight(srv));
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	zx_jobs_quiesce(app.jobs);
+	zx_info("serve: signal %d, draining %d requests in flight and %d running jobs", sig,
+	        zx_server_inflight(srv), zx_jobs_running(app.jobs));
 	int left = zx_server_drain(srv, cfg.shutdown_timeout_seconds * 1000);
 	if (left)
 		zx_warn("serve: %d requests still running after %d s, stopping them", left,
 		        cfg.shutdown_timeout_seconds);
-	else
+	jobs_stuck = !drain_jobs(app.jobs, &t0, cfg.job_grace_seconds);
+	if (!left && !jobs_stuck)
 		zx_info("serve: drained, stopping");
 out:
 	zx_server_stop(srv);
-	zx_jobs_stop(app.jobs); /* lets a running import finish */
+	if (jobs_stuck) {
+		/* A job ignored its cancel: exit without joining it. Its transaction was never
+		 * committed, so the database keeps nothing of it; the next start marks it failed. */
+		zx_error("serve: a background job did not stop; exiting without it");
+		return CLI_OK;
+	}
+	zx_jobs_stop(app.jobs);
 	zx_router_free(router);
 	zx_store_close(st);
 	if (lock_fd >= 0)

@@ -132,6 +132,7 @@ void zx_store_release(zx_store *st, zx_conn *c)
 		zx_warn("store: connection released inside a transaction; rolling back");
 		zx_tx_rollback(c);
 	}
+	atomic_store(&c->cancelled, false);
 	pthread_mutex_lock(&st->mu);
 	if (c->broken || st->nidle >= st->opts.pool_size) {
 		st->nopen--;
@@ -147,8 +148,24 @@ void zx_store_release(zx_store *st, zx_conn *c)
 
 /* --- transactions ------------------------------------------------------------ */
 
+void zx_conn_cancel(zx_conn *c, bool on)
+{
+	if (c)
+		atomic_store(&c->cancelled, on);
+}
+
+static bool cancelled(zx_conn *c)
+{
+	if (!atomic_load(&c->cancelled))
+		return false;
+	zx_warn("store: statement cancelled (the connection's job is being stopped)");
+	return true;
+}
+
 static zx_err tx_raw(zx_conn *c, const char *sql)
 {
+	if (strcmp(sql, "ROLLBACK") != 0 && cancelled(c))
+		return ZX_EIO;
 	return c->store->ops->exec_raw(c, sql);
 }
 
@@ -210,6 +227,8 @@ zx_err zx_query_open(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val
 	if ((unsigned)q >= ZXQ__COUNT || nargs < 0 || nargs > MAX_ARGS - 2)
 		return ZX_EINTERNAL;
 	const zx_sql_def *def = &zx_sql_defs[q];
+	if (cancelled(c))
+		return ZX_EIO;
 	if (!def->scoped)
 		return c->store->ops->query_open(c, q, args, nargs, out);
 	if (!scope) {
@@ -232,6 +251,10 @@ static const zx_store_ops *stmt_ops(zx_stmt *s)
 
 zx_err zx_stmt_next(zx_stmt *s, bool *row)
 {
+	if (cancelled((zx_conn *)*(void **)s)) {
+		*row = false;
+		return ZX_EIO;
+	}
 	return stmt_ops(s)->stmt_next(s, row);
 }
 

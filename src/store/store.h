@@ -122,6 +122,11 @@ int64_t zx_last_insert_id(zx_conn *c);
 /* Runs PRAGMA integrity_check / equivalent; ZX_OK if healthy, message in ei otherwise. */
 zx_err zx_store_integrity(zx_conn *c, zx_errinfo *ei);
 
+/* Cancels (on = true) every later statement on c, from any thread: each fails with
+ * ZX_EIO until cleared (on = false), so the transaction open on c can only roll back
+ * (ROLLBACK still runs). The job runner stops a job this way at shutdown. */
+void zx_conn_cancel(zx_conn *c, bool on);
+
 /* Fault injection for tests: after n more successful statement steps, every write
  * fails with ZX_EIO (n < 0 disables). Process-wide. */
 void zx_store_fault_after(long n);

@@ -6,6 +6,7 @@
 #define ZX_STORE_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "store/store.h"
 
@@ -46,8 +47,9 @@ struct zx_store {
 struct zx_conn {
 	zx_store *store;
 	bool in_tx;
-	bool broken;      /* closed instead of pooled on release */
-	bool args_pinned; /* zx_exec: the arguments outlive the statement, bind without copying */
+	bool broken;            /* closed instead of pooled on release */
+	bool args_pinned;       /* zx_exec: the arguments outlive the statement, bind without copying */
+	_Atomic bool cancelled; /* zx_conn_cancel: every statement but ROLLBACK fails */
 };
 
 extern const zx_store_ops zx_sqlite_ops;

@@ -9,10 +9,12 @@
  */
 #include "domain/jobs/jobs.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -20,6 +22,7 @@
 #define MAX_WORKERS 4
 #define STOPPED_MESSAGE "服务已停止，任务未执行，请重新提交"
 #define STALE_MESSAGE "服务重启时任务未完成，请重新提交"
+#define CANCELLED_MESSAGE "服务停止时任务未能在限定时间内完成，已中止并回滚，未写入任何数据，请重新提交"
 
 typedef struct job_item {
 	struct job_item *next;
@@ -33,6 +36,8 @@ struct zx_job_run {
 	zx_jobs *jobs;
 	int64_t id;
 	int64_t done, total; /* guarded by jobs->mu */
+	zx_conn *conn;       /* the worker's connection while the job runs (guarded by jobs->mu) */
+	bool cancelled;      /* zx_jobs_cancel asked it to stop (guarded by jobs->mu) */
 };
 
 typedef struct worker {
@@ -46,8 +51,10 @@ struct zx_jobs {
 	zx_store *st;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_cond_t idle; /* signalled when a job ends */
 	job_item *head, *tail;
 	bool stopping;
+	int running;
 	int nworkers;
 	worker w[MAX_WORKERS];
 };
@@ -69,10 +76,11 @@ static void run_one(worker *w, job_item *it)
 {
 	zx_jobs *j = w->jobs;
 	zx_job_run run = {.jobs = j, .id = it->id};
+	zx_conn *c = zx_store_acquire(j->st);
 	pthread_mutex_lock(&j->mu);
 	w->running = &run;
+	run.conn = c;
 	pthread_mutex_unlock(&j->mu);
-	zx_conn *c = zx_store_acquire(j->st);
 	zx_job_outcome out = {.ok = false, .message = "数据库暂时不可用，任务未执行"};
 	if (c) {
 		zx_err e = zx_exec(c, NULL, ZXQ_job_start, ZX_ARGS(ZX_INT(it->id), ZX_INT(zx_now())), NULL);
@@ -80,19 +88,29 @@ static void run_one(worker *w, job_item *it)
 			zx_error("jobs: cannot mark job %lld running: %s", (long long)it->id, zx_err_name(e));
 		memset(&out, 0, sizeof(out));
 		it->fn(&run, c, it->arg, &out);
+		pthread_mutex_lock(&j->mu);
+		run.conn = NULL; /* no cancel reaches c from here on */
+		zx_job_run snap = run;
+		pthread_mutex_unlock(&j->mu);
+		zx_conn_cancel(c, false);
 		if (zx_tx_active(c)) {
 			zx_error("jobs: job %lld left a transaction open", (long long)it->id);
 			zx_tx_rollback(c);
 		}
-		pthread_mutex_lock(&j->mu);
-		zx_job_run snap = run;
-		pthread_mutex_unlock(&j->mu);
+		/* A job that committed before the cancel took effect keeps its outcome. */
+		if (snap.cancelled && !out.ok) {
+			out.message = CANCELLED_MESSAGE;
+			zx_warn("jobs: job %lld cancelled at shutdown, its transaction rolled back",
+			        (long long)it->id);
+		}
 		finish_row(c, it->id, &snap, &out);
 		zx_store_release(j->st, c);
 	}
 	zx_info("jobs: job %lld %s", (long long)it->id, out.ok ? "done" : "failed");
 	pthread_mutex_lock(&j->mu);
 	w->running = NULL;
+	j->running--;
+	pthread_cond_broadcast(&j->idle);
 	pthread_mutex_unlock(&j->mu);
 	if (it->free_arg)
 		it->free_arg(it->arg);
@@ -112,6 +130,7 @@ static void *worker_main(void *arg)
 			j->head = it->next;
 			if (!j->head)
 				j->tail = NULL;
+			j->running++;
 		}
 		pthread_mutex_unlock(&j->mu);
 		if (!it)
@@ -143,6 +162,7 @@ zx_err zx_jobs_start(zx_store *st, int workers, zx_jobs **out, zx_errinfo *ei)
 	j->st = st;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
+	pthread_cond_init(&j->idle, NULL);
 	for (int i = 0; i < workers; i++) {
 		j->w[i].jobs = j;
 		if (pthread_create(&j->w[i].thread, NULL, worker_main, &j->w[i]) != 0) {
@@ -156,7 +176,7 @@ zx_err zx_jobs_start(zx_store *st, int workers, zx_jobs **out, zx_errinfo *ei)
 	return ZX_OK;
 }
 
-void zx_jobs_stop(zx_jobs *j)
+void zx_jobs_quiesce(zx_jobs *j)
 {
 	if (!j)
 		return;
@@ -179,11 +199,69 @@ void zx_jobs_stop(zx_jobs *j)
 		free(it);
 	}
 	zx_store_release(j->st, c);
+}
+
+int zx_jobs_running(zx_jobs *j)
+{
+	if (!j)
+		return 0;
+	pthread_mutex_lock(&j->mu);
+	int n = j->running;
+	pthread_mutex_unlock(&j->mu);
+	return n;
+}
+
+int zx_jobs_wait(zx_jobs *j, int timeout_ms)
+{
+	if (!j)
+		return 0;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&j->mu);
+	while (j->running > 0 && timeout_ms > 0)
+		if (pthread_cond_timedwait(&j->idle, &j->mu, &until) == ETIMEDOUT)
+			break;
+	int n = j->running;
+	pthread_mutex_unlock(&j->mu);
+	return n;
+}
+
+int zx_jobs_cancel(zx_jobs *j)
+{
+	if (!j)
+		return 0;
+	int n = 0;
+	pthread_mutex_lock(&j->mu);
+	for (int i = 0; i < MAX_WORKERS; i++) {
+		zx_job_run *run = j->w[i].running;
+		if (!run || run->cancelled)
+			continue;
+		run->cancelled = true;
+		zx_conn_cancel(run->conn, true);
+		zx_warn("jobs: cancelling job %lld (shutdown grace period over)", (long long)run->id);
+		n++;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return n;
+}
+
+void zx_jobs_stop(zx_jobs *j)
+{
+	if (!j)
+		return;
+	zx_jobs_quiesce(j);
 	for (int i = 0; i < MAX_WORKERS; i++)
 		if (j->w[i].started)
 			pthread_join(j->w[i].thread, NULL);
 	pthread_mutex_destroy(&j->mu);
 	pthread_cond_destroy(&j->cv);
+	pthread_cond_destroy(&j->idle);
 	free(j);
 }
 

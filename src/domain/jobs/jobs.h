@@ -10,6 +10,12 @@
  * database's only write transaction, so the row is written only at start and finish.
  * Jobs still queued or running when the server stops are failed at the next start.
  *
+ * Shutdown (SIGTERM) in three steps: zx_jobs_quiesce() takes no new job and fails the
+ * queued ones; zx_jobs_wait() lets the running job finish within a grace period;
+ * zx_jobs_cancel() then stops it — every later statement on its connection fails, so
+ * its transaction rolls back and nothing of it is written — and it is recorded failed
+ * with CANCELLED_MESSAGE (the user submits it again). zx_jobs_stop() joins the workers.
+ *
  * A job is visible to its creator and to the administrators (county/town admins) whose
  * area holds the job's area; to anyone else it does not exist (ZX_ENOTFOUND).
  */
@@ -45,6 +51,15 @@ typedef void (*zx_job_free_fn)(void *arg);
 zx_err zx_jobs_start(zx_store *st, int workers, zx_jobs **out, zx_errinfo *ei);
 /* Lets the running jobs finish, fails the queued ones ("服务已停止"), joins the workers. */
 void zx_jobs_stop(zx_jobs *j);
+
+/* Shutdown: from now on no job starts and zx_job_submit fails; queued jobs are failed. */
+void zx_jobs_quiesce(zx_jobs *j);
+/* Number of jobs running now. */
+int zx_jobs_running(zx_jobs *j);
+/* Waits up to timeout_ms for the running jobs to end; returns how many still run. */
+int zx_jobs_wait(zx_jobs *j, int timeout_ms);
+/* Cancels the running jobs (see above); returns how many were asked to stop. */
+int zx_jobs_cancel(zx_jobs *j);
 
 /* Records a queued job of kind for actor a over area_code (12 digits) and queues fn(arg).
  * On failure arg is freed with free_arg. */
