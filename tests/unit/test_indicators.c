@@ -20,6 +20,7 @@
 #include "domain/auth/audit.h"
 #include "domain/indicator/indicator.h"
 #include "domain/indicator/ranking.h"
+#include "domain/report/figures.h"
 
 #define V_A1 ZXT_VILLAGE_A1
 #define V_A2 ZXT_VILLAGE_A2
@@ -261,6 +262,21 @@ static void test_microloan_completion_is_exact_to_the_fen(void **state)
 	zx_ind_pct_format(k.s.completion, p, sizeof(p));
 	assert_string_equal(p, "105.42");
 	assert_true(k.s.completion == 425500000.0 / 403620000.0);
+	/* The same figures for reports: "小额信贷计划403.62万元，完成425.5万元，完成率105.42%". */
+	zx_fig_ctx x;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	assert_int_equal(zx_fig_ctx_init(&x, f.d.c, &f.county, ZXT_COUNTY12, 2026, &ei), ZX_OK);
+	zx_figure fig;
+	assert_int_equal(zx_figure_get(&x, "microloan_target", &fig, &ei), ZX_OK);
+	assert_string_equal(fig.text, "403.62万元");
+	assert_int_equal(zx_figure_get(&x, "microloan_issued", &fig, &ei), ZX_OK);
+	assert_string_equal(fig.text, "425.5万元");
+	assert_int_equal(zx_figure_get(&x, "microloan_completion_pct", &fig, &ei), ZX_OK);
+	assert_string_equal(fig.text, "105.42%");
+	assert_int_equal(zx_figure_get(&x, "river_patrol_completion_pct", &fig, &ei), ZX_OK);
+	assert_false(fig.v.has); /* no target: no data, never 0% */
+	zx_fig_ctx_done(&x);
 	/* Town A counts only its own village's rows and has no target of its own. */
 	k = status(&f, ZXT_TOWN_A, "microloan", "Y", "");
 	assert_false(k.s.has_target);
@@ -312,11 +328,33 @@ static void test_each_ledger_aggregate_and_filter_kind_counts_its_rows(void **st
 	fx_close(&f);
 }
 
-static void test_figure_source_is_checked_against_the_registry(void **state)
+static void test_figure_source_counts_a_registry_figure_and_refuses_indicator_figures(void **state)
 {
 	(void)state;
 	fx f;
 	fx_open(&f);
+	zxt_household(&f.d, V_A1, "510722101002601", 2);
+	zxt_household(&f.d, V_A2, "510722101003602", 3);
+	zx_indicator h = {.weight = 10, .higher_better = true};
+	snprintf(h.key, sizeof(h.key), "hh_registered");
+	snprintf(h.name, sizeof(h.name), "登记户数");
+	snprintf(h.unit, sizeof(h.unit), "户");
+	snprintf(h.source, sizeof(h.source), "figure");
+	snprintf(h.figure, sizeof(h.figure), "households_total");
+	zx_errinfo e0;
+	zx_errinfo_clear(&e0);
+	assert_int_equal(zx_indicator_define(f.d.c, &f.county, &h, NULL, &e0), ZX_OK);
+	must_set(&f, ZXT_TOWN_A, "hh_registered", "Y", "4", NULL);
+	found k = status(&f, ZXT_TOWN_A, "hh_registered", "Y", "");
+	assert_true(k.s.has_actual);
+	assert_int_equal(k.s.actual, 200);
+	assert_true(k.s.completion == 0.5);
+	assert_int_equal(status(&f, V_A1, "hh_registered", "Y", "").s.actual, 100);
+	/* An indicator figure would compute itself. */
+	snprintf(h.key, sizeof(h.key), "loop");
+	snprintf(h.unit, sizeof(h.unit), "%%");
+	snprintf(h.figure, sizeof(h.figure), "microloan_completion_pct");
+	assert_int_equal(zx_indicator_define(f.d.c, &f.county, &h, NULL, &e0), ZX_EVALIDATION);
 	zx_indicator d = {.weight = 10, .higher_better = true};
 	snprintf(d.key, sizeof(d.key), "fig_unknown");
 	snprintf(d.name, sizeof(d.name), "未知数据");
@@ -631,7 +669,7 @@ int main(void)
 	    cmocka_unit_test(test_every_period_kind_covers_its_dates),
 	    cmocka_unit_test(test_microloan_completion_is_exact_to_the_fen),
 	    cmocka_unit_test(test_each_ledger_aggregate_and_filter_kind_counts_its_rows),
-	    cmocka_unit_test(test_figure_source_is_checked_against_the_registry),
+	    cmocka_unit_test(test_figure_source_counts_a_registry_figure_and_refuses_indicator_figures),
 	    cmocka_unit_test(test_quarter_month_and_milestone_targets_count_their_own_dates),
 	    cmocka_unit_test(test_targets_are_set_by_county_and_town_admins_below_their_level),
 	    cmocka_unit_test(test_ranking_order_shares_ranks_on_ties_and_fills_both_boards),

@@ -9,9 +9,17 @@
 #include "domain/indicator/indicator_internal.h"
 #include "domain/report/figures.h"
 
+/* Figures of the indicator group are computed from indicators: an indicator built on one
+ * would compute itself. */
+static bool own_figure(const zx_figure_def *d)
+{
+	return d >= zx_figures_indicator.defs && d < zx_figures_indicator.defs + zx_figures_indicator.n;
+}
+
 bool zx_ind_figure_known(const char *name)
 {
-	return name && *name && zx_figure_def_find(name) != NULL;
+	const zx_figure_def *d = name && *name ? zx_figure_def_find(name) : NULL;
+	return d && !own_figure(d);
 }
 
 bool zx_ind_figure_is_money(const char *name)
@@ -32,8 +40,8 @@ zx_err zx_ind_figure_actual(zx_conn *c, const zx_actor *a, const char *code, int
 	*has = false;
 	*out = 0;
 	const zx_figure_def *def = zx_figure_def_find(d->figure);
-	if (!def)
-		return ZX_OK; /* a figure that left the registry: no data */
+	if (!def || own_figure(def))
+		return ZX_OK; /* a figure that left the registry, or one of ours: no data */
 	zx_fig_ctx x;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);

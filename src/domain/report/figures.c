@@ -17,6 +17,7 @@
 static const zx_figure_group *const groups[] = {
     &zx_figures_registry,
     &zx_figures_monitoring,
+    &zx_figures_indicator,
 };
 #define NGROUPS ((int)(sizeof(groups) / sizeof(groups[0])))
 

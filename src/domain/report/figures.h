@@ -129,5 +129,6 @@ typedef struct zx_figure_group {
 } zx_figure_group;
 extern const zx_figure_group zx_figures_registry;   /* figures_table.c: households, persons */
 extern const zx_figure_group zx_figures_monitoring; /* figures_table.c: income, cases, … */
+extern const zx_figure_group zx_figures_indicator;  /* indicator/figures_indicator.c: completion */
 
 #endif
