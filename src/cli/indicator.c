@@ -68,7 +68,7 @@ static bool show_row(void *ctx, const zx_ind_status *s)
 		char tu[64], vu[64];
 		snprintf(tu, sizeof(tu), "%s%s", t, s->has_target ? d->unit : "");
 		snprintf(vu, sizeof(vu), "%s%s", v, s->has_actual ? d->unit : "");
-		printf("%-14s\t%s\t%s\t%s%s\n", d->name, tu, vu, p, s->has_completion ? "%" : "");
+		printf("%s\t%s\t%s\t%s%s\n", d->name, tu, vu, p, s->has_completion ? "%" : "");
 	}
 	return true;
 }

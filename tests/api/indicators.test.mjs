@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { assertError, startCounty } from '../lib/zxserver.mjs';
+import { assertError, run, startCounty } from '../lib/zxserver.mjs';
 
 const exec = promisify(execFile);
 
@@ -165,6 +165,34 @@ describe('indicators', () => {
     await ledger('microloan', zx.areas.villageA, '2026-05-01', { fen: 3000000, fields: '{"repay_status":"逾期"}' });
     await ledger('microloan', zx.areas.villageA, '2026-05-02', { fen: 4000000, fields: '{"repay_status":"正常"}' });
     assert.equal((await indicators(admin, zx.areas.villageA)).loan_overdue.actual, '3');
+  });
+});
+
+describe('command line', () => {
+  test('indicator show prints the completion as JSON; set refuses bad values (exit 1) and bad usage (exit 2)', async () => {
+    const a = zx.areas;
+    const r = await run(['indicator', 'show', '--db', zx.db, '--area', a.county, '--year', '2026', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const loan = out.indicators.find((i) => i.key === 'microloan');
+    // 425.5万元 plus the 7万元 of the JSON-field test above.
+    assert.equal(loan.target, '403.62');
+    assert.equal(loan.actual, '432.5');
+    assert.equal(loan.completion_pct, '107.16');
+    const api = (await indicators(admin, a.county)).microloan;
+    assert.deepEqual([api.target, api.actual, api.completion_pct], [loan.target, loan.actual, loan.completion_pct]);
+    const text = await run(['indicator', 'show', '--db', zx.db, '--area', a.county, '--year', '2026']);
+    assert.match(text.stdout, /小额信贷发放额\t403\.62万元\t432\.5万元\t107\.16%/);
+    const bad = await run(['indicator', 'set', '--db', zx.db, '--area', a.county, '--year', '2026', '--key', 'microloan',
+      '--target', '-1']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /目标值/);
+    const usage = await run(['indicator', 'set', '--db', zx.db, '--area', a.county, '--year', '2026']);
+    assert.equal(usage.code, 2);
+    const ok = await run(['indicator', 'set', '--db', zx.db, '--area', a.townB, '--year', '2026', '--key', 'employment',
+      '--period', 'Q3', '--target', '12']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /2026年第三季度 务工就业人数 12人/);
   });
 });
 

@@ -352,8 +352,10 @@ zx_err zx_indicator_define(zx_conn *c, const zx_actor *a, const zx_indicator *in
 	if ((e = check_definition(&d, ei)))
 		return e;
 	if (exists && !old.builtin && zx_ind_unit_scale(d.unit) != zx_ind_unit_scale(old.unit))
-		return zx_fail(ei, ZX_ECONFLICT, "unit_change", "unit", 0,
-		               "指标 %s 已有目标值，计量单位不能在 万元 与其他单位之间更改", d.key);
+		return zx_fail(
+		    ei, ZX_ECONFLICT, "unit_change", "unit", 0,
+		    "指标 %s 已存在，计量单位不能在 万元 与其他单位之间更改（已有目标值的含义会改变）",
+		    d.key);
 	int64_t now = zx_now();
 	if ((e = zx_tx_begin_write(c)))
 		return e;
