@@ -42,6 +42,18 @@ def parse_queries(path):
     return out
 
 
+# What SQLite accepts in common queries but PostgreSQL spells differently, rewritten for
+# the PostgreSQL text of a common query: "CROSS JOIN t x ON …" (SQLite: an inner join in
+# this order) is PostgreSQL's inner JOIN.
+PG_REWRITES = [(re.compile(r"\bCROSS JOIN(\s+[a-z_][a-z0-9_]*(?:\s+(?!ON\b)[a-z_][a-z0-9_]*)?\s+ON\b)", re.I), r"JOIN\1")]
+
+
+def pg_dialect(sql):
+    for rx, repl in PG_REWRITES:
+        sql = rx.sub(repl, sql)
+    return sql
+
+
 def c_str(s):
     s = s.replace("\\", "\\\\").replace('"', '\\"')
     return "\n".join(f'\t"{line}\\n"' for line in s.split("\n"))
@@ -107,7 +119,8 @@ def main():
         pg = slot.get("pg") or slot.get("common")
         c.append(f"\t[ZXQ_{n}] = {{\"{n}\", {int(scoped.pop())}, {{NULL,")
         c.append(c_str(lite["sql"]) + "," if lite else "\tNULL,")
-        c.append(c_str(pg["sql"]) + "}}," if pg else "\tNULL}},")
+        pg_sql = pg["sql"] if "pg" in slot else pg_dialect(pg["sql"]) if pg else None
+        c.append(c_str(pg_sql) + "}}," if pg else "\tNULL}},")
     c.append("\t[ZXQ__COUNT] = {NULL, 0, {NULL, NULL, NULL}},")
     c.append("};")
     for b in ("sqlite", "pg"):

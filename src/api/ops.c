@@ -121,6 +121,11 @@ static void metrics(api_call *c)
 		e = zx_metrics_write(b, "zx_db_size_bytes", "gauge",
 		                     "Database file plus its write-ahead log.",
 		                     file_size(db, "") + file_size(db, "-wal"));
+	} else if (!e) {
+		int64_t bytes = 0;
+		if (zx_query_int(c->conn, NULL, ZXQ_db_size_bytes, ZX_NOARGS, &bytes) == ZX_OK)
+			e = zx_metrics_write(b, "zx_db_size_bytes", "gauge",
+			                     "Tables and indexes of the database's schema.", (double)bytes);
 	}
 	long pages = 0;
 	FILE *f = fopen("/proc/self/statm", "r");

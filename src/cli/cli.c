@@ -88,10 +88,15 @@ zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *
 	char path[1024];
 	if (keyfile && *keyfile) {
 		snprintf(path, sizeof(path), "%s", keyfile);
+	} else if (is_pg(db)) {
+		/* A URL has no file beside it: --key, or ZHENXING_KEY for every command of a session. */
+		const char *env = getenv("ZHENXING_KEY");
+		if (!env || !*env)
+			return zx_fail(
+			    ei, ZX_EINVAL, "missing_key", "--key", 0,
+			    "使用 PostgreSQL 时必须用 --key 指定密钥文件（或设置环境变量 ZHENXING_KEY）");
+		snprintf(path, sizeof(path), "%s", env);
 	} else {
-		if (is_pg(db))
-			return zx_fail(ei, ZX_EINVAL, "missing_key", "--key", 0,
-			               "使用 PostgreSQL 时必须用 --key 指定密钥文件");
 		snprintf(path, sizeof(path), "%s.key", db);
 	}
 	return zx_keys_load(path, create, out, ei);

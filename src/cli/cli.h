@@ -19,7 +19,7 @@ int cli_fail(zx_err e, const zx_errinfo *ei);
 int cli_usage(const char *usage);
 
 zx_err cli_open_store(const char *db, bool create, int pool, zx_store **out, zx_errinfo *ei);
-/* Key file: --key if given, else "<db>.key" for SQLite files. */
+/* Key file: --key if given, else "<db>.key" for SQLite files, $ZHENXING_KEY for URLs. */
 zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *out, zx_errinfo *ei);
 
 int cmd_serve(int argc, char **argv);

@@ -27,6 +27,7 @@ typedef struct pg_conn {
 	zx_conn base;
 	PGconn *pg;
 	unsigned char prepared[ZXQ__COUNT];
+	signed char nparams[ZXQ__COUNT]; /* parameters each prepared statement takes */
 	int64_t last_id;
 	/* Tables known to have (1) or lack (0) an identity column "id": lastval() is only
 	 * asked after inserts into the former, since asking it otherwise is an error that
@@ -57,6 +58,13 @@ static zx_err map_result(PGconn *pg, PGresult *r, const char *what)
 	if (state && strncmp(state, "23", 2) == 0) {
 		zx_warn("pg: %s: constraint %s", what, state);
 		return ZX_ECONFLICT;
+	}
+	/* Values SQLite would store or compare as they are but PostgreSQL refuses (bytes that
+	 * are not UTF-8, text where a number is expected, out of range): the caller's input. */
+	if (state && (strcmp(state, "22021") == 0 || strcmp(state, "22P02") == 0 ||
+	              strcmp(state, "22003") == 0 || strcmp(state, "22001") == 0)) {
+		zx_warn("pg: %s: value refused (%s)", what, state);
+		return ZX_EINVAL;
 	}
 	if (state && (strcmp(state, "53100") == 0 || strcmp(state, "53200") == 0)) {
 		zx_error("pg: %s: disk or memory full (%s)", what, state);
@@ -196,9 +204,23 @@ static zx_err pg_run(pg_conn *pc, zx_query q, const char *sql, const char *const
 		PQclear(r);
 		if (e)
 			return e;
+		r = PQdescribePrepared(pc->pg, name);
+		e = map_result(pc->pg, r, zx_sql_defs[q].name);
+		pc->nparams[q] = (signed char)(e ? 0 : PQnparams(r));
+		PQclear(r);
+		if (e)
+			return e;
 		pc->prepared[q] = 1;
 	}
-	*out = PQexecPrepared(pc->pg, name, nargs, vals, NULL, NULL, 0);
+	/* As with SQLite: fewer arguments than parameters is a bug, never a NULL match;
+	 * extra ones (callers passing a common argument list) are not sent. */
+	if (nargs < pc->nparams[q]) {
+		zx_error("pg: query %s takes %d arguments, got %d", zx_sql_defs[q].name, pc->nparams[q],
+		         nargs);
+		*out = NULL;
+		return ZX_EINTERNAL;
+	}
+	*out = PQexecPrepared(pc->pg, name, pc->nparams[q], vals, NULL, NULL, 0);
 	return map_result(pc->pg, *out, zx_sql_defs[q].name);
 }
 
@@ -291,9 +313,20 @@ static bool pg_col_null(zx_stmt *s, int i)
 	return s->cur < 0 || PQgetisnull(s->res, s->cur, i);
 }
 
+#define PG_BOOLOID 16
+
 static int64_t pg_col_int(zx_stmt *s, int i)
 {
-	return pg_col_null(s, i) ? 0 : strtoll(PQgetvalue(s->res, s->cur, i), NULL, 10);
+	if (pg_col_null(s, i))
+		return 0;
+	const char *v = PQgetvalue(s->res, s->cur, i);
+	/* A boolean (EXISTS, comparisons) reads as 1/0, as SQLite's do. */
+	if (PQftype(s->res, i) == PG_BOOLOID)
+		return v[0] == 't';
+	/* numeric (sums, round()) reads like SQLite's integer conversion: truncated. */
+	if (strpbrk(v, ".eE"))
+		return (int64_t)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
 }
 
 static double pg_col_real(zx_stmt *s, int i)
@@ -303,7 +336,12 @@ static double pg_col_real(zx_stmt *s, int i)
 
 static const char *pg_col_text(zx_stmt *s, int i)
 {
-	return pg_col_null(s, i) ? "" : PQgetvalue(s->res, s->cur, i);
+	if (pg_col_null(s, i))
+		return "";
+	const char *v = PQgetvalue(s->res, s->cur, i);
+	if (PQftype(s->res, i) == PG_BOOLOID)
+		return v[0] == 't' ? "1" : "0";
+	return v;
 }
 
 static const char *pg_col_name(zx_stmt *s, int i)

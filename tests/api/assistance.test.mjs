@@ -4,16 +4,13 @@
 // hold), campaigns and the household timeline.
 //
 // Facts other modules own (a household's category and helper, income surveys, policies,
-// the date of inclusion) are set with the sqlite3 shell on the live WAL database, the way
-// `zhenxing user add` writes next to a running server.
+// the date of inclusion) are set with the sqlite3 shell (psql on PostgreSQL) on the live
+// database, the way `zhenxing user add` writes next to a running server.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { assertError, run, startCounty } from '../lib/zxserver.mjs';
+import { assertError, run, sql as rawSql, startCounty } from '../lib/zxserver.mjs';
 
-const exec = promisify(execFile);
 const HELPER = '测试帮扶员';
 let zx;
 let admin;
@@ -24,8 +21,7 @@ let hhA2; // another household of village A, someone else's
 let hhB; // a household of village B
 
 async function sql(q) {
-  const { stdout } = await exec('sqlite3', ['-cmd', '.timeout 5000', zx.db, q]);
-  return stdout.trim();
+  return (await rawSql(zx.db, q)).trim();
 }
 
 async function addUserNamed(name, role, area, display) {

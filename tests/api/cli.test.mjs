@@ -1,22 +1,17 @@
 // The command line contract: exit codes (0 ok, 1 user/data error with a Chinese message,
 // 2 usage), `check` over the audit chain, and demo data that is a pure function of the seed.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { assertNoSanitizerReport, makeDemo, run, tempDir } from '../lib/zxserver.mjs';
+import { assertNoSanitizerReport, makeDemo, run, sql, tempDir } from '../lib/zxserver.mjs';
 import { rm } from 'node:fs/promises';
 
-const execFileP = promisify(execFile);
 const HAN = /\p{Script=Han}/u;
 
-async function sqlite(db, sql) {
-  const { stdout } = await execFileP('sqlite3', [db, sql], { maxBuffer: 64 << 20 });
-  return stdout;
-}
+// Direct SQL on the database (the sqlite3 shell, or psql on PostgreSQL).
+const sqlite = sql;
 
 let dir;
 

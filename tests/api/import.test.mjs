@@ -8,7 +8,7 @@ import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, makeDemo, request, run, serve, startCounty, tempDir } from '../lib/zxserver.mjs';
+import { assertError, dataDir, makeDemo, request, run, serve, startCounty, tempDir } from '../lib/zxserver.mjs';
 
 const DATA = path.resolve('tests/data/import');
 const COUNTY = '510722000000';
@@ -63,7 +63,7 @@ async function countyCounts() {
 }
 
 async function uploadsLeft() {
-  return (await readdir(zx.db + '.files')).filter((f) => f.endsWith('.upload'));
+  return (await readdir(dataDir(zx.db))).filter((f) => f.endsWith('.upload'));
 }
 
 describe('import households', () => {
@@ -173,10 +173,11 @@ describe('import households', () => {
 describe('upload cap', () => {
   let dir;
   let server;
+  let demo;
 
   before(async () => {
     dir = await tempDir();
-    const demo = await makeDemo(dir, { households: 0 });
+    demo = await makeDemo(dir, { households: 0 });
     const conf = path.join(dir, 'zhenxing.conf');
     await writeFile(conf, `db = ${demo.db}\nupload_max_mb = 1\ntotp_required_roles =\n`);
     server = await serve(demo.db, ['--config', conf]);
@@ -194,7 +195,7 @@ describe('upload cap', () => {
     });
     assertError(r, 413);
     assert.ok(server.alive);
-    const left = (await readdir(path.join(dir, 'zx.db.files'))).filter((f) => f.includes('upload'));
+    const left = (await readdir(dataDir(demo.db))).filter((f) => f.includes('upload'));
     assert.deepEqual(left, []);
   });
 });

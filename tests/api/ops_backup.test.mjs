@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { login, makeDemo, request, run, runOk, serve, tempDir } from '../lib/zxserver.mjs';
+import { PG, login, makeDemo, request, run, runOk, serve, sqliteOnly, tempDir } from '../lib/zxserver.mjs';
 import { writeConfig } from '../ops/lib.mjs';
 
 const sqlite = async (db, sql) => (await promisify(execFile)('sqlite3', [db, sql])).stdout;
@@ -30,7 +30,17 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('backup under write load → restore → check passes and every earlier write is there', async () => {
+// `zhenxing backup/restore` copy a SQLite file; a PostgreSQL database is dumped with pg_dump.
+const FILE_ONLY = sqliteOnly('backup and restore copy the SQLite file (PostgreSQL: pg_dump)');
+
+test('on PostgreSQL, backup refuses with a Chinese message naming pg_dump', { skip: !PG && 'PostgreSQL only' }, async () => {
+  const r = await run(['backup', '--db', demo.db, '-o', path.join(dir, 'pg.bak')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /pg_dump/);
+  assert.match(r.stderr, /\p{Script=Han}/u);
+});
+
+test('backup under write load → restore → check passes and every earlier write is there', { skip: FILE_ONLY }, async () => {
   const admin = await login(server.url, demo.admin.username, demo.admin.password);
   const committed = [];
   let stop = false;
@@ -83,7 +93,7 @@ test('backup under write load → restore → check passes and every earlier wri
   for (const u of before) assert.ok(users2.has(u), `${u} missing from the encrypted backup`);
 });
 
-test('an altered encrypted backup is refused and nothing is written', async () => {
+test('an altered encrypted backup is refused and nothing is written', { skip: FILE_ONLY }, async () => {
   const sealed = path.join(dir, 'tamper.backup');
   await runOk(['backup', '--db', demo.db, '-o', sealed, '--encrypt']);
   const size = (await stat(sealed)).size;
@@ -101,7 +111,7 @@ test('an altered encrypted backup is refused and nothing is written', async () =
   await assert.rejects(stat(target));
 });
 
-test('restore refuses to replace the database the server is using, and an existing one without --force', async () => {
+test('restore refuses to replace the database the server is using, and an existing one without --force', { skip: FILE_ONLY }, async () => {
   const plain = path.join(dir, 'again.backup');
   await runOk(['backup', '--db', demo.db, '-o', plain]);
   const live = await run(['restore', '--db', demo.db, '--force', plain]);

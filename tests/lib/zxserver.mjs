@@ -2,18 +2,87 @@
 // `zhenxing user add`, and `zhenxing serve` on a free port of 127.0.0.1. Stopping the
 // server fails the test if it died on its own or wrote a sanitizer report to stderr.
 //
-//   ZX_BIN   the binary under test (default build/src/zhenxing; tests/run uses the
-//            ASan+UBSan build)
+//   ZX_BIN      the binary under test (default build/src/zhenxing; tests/run uses the
+//               ASan+UBSan build)
+//   ZX_TEST_PG  a postgresql:// URL of a throwaway server (tests/run api-pg starts one with
+//               tests/lib/pg.sh): every database the fixtures make is then a fresh
+//               schema on it instead of a SQLite file, its key file <dir>/<name>.key
+//               (ZHENXING_KEY for the commands run here) and the server's files in
+//               <dir>/<name>.files.
 //
 // Only node built-ins: node:test, node:assert, child_process and the global fetch.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 export const ZX_BIN = path.resolve(process.env.ZX_BIN || 'build/src/zhenxing');
+
+// The PostgreSQL server under test, or '' for SQLite files.
+export const PG = process.env.ZX_TEST_PG || '';
+const execFileP = promisify(execFile);
+const dataDirs = new Map();
+const keyFiles = new Map();
+let pgSerial = 0;
+if (PG && !process.env.ZHENXING_KEY) {
+  // The CLI reads the key file of a URL database from --key or ZHENXING_KEY; every
+  // command this process spawns inherits it (demo creates it on first use).
+  process.env.ZHENXING_KEY = path.join(tmpdir(), `zx-pgkey-${process.pid}-${randomBytes(4).toString('hex')}.key`);
+}
+
+// A test that is about SQLite itself (its file, the sqlite3 shell, backup/restore of the
+// file) passes this as node:test's `skip` option: {skip: sqliteOnly('why')}.
+export function sqliteOnly(why) {
+  return PG ? `SQLite only: ${why}` : false;
+}
+
+async function psql(url, query) {
+  const { stdout } = await execFileP('psql', ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', query],
+    { maxBuffer: 64 << 20 });
+  return stdout;
+}
+
+// A fresh database: dir/name for SQLite; on PostgreSQL a new schema (CREATE DATABASE
+// costs seconds, a schema milliseconds) named as the search path in the URL, its files
+// dir recorded for serve/dataDir.
+export async function freshDb(dir, name = 'zx.db') {
+  if (!PG) return path.join(dir, name);
+  const schema = `zxa_${process.pid}_${++pgSerial}`;
+  await psql(PG, `CREATE SCHEMA ${schema}`);
+  const url = `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+  dataDirs.set(url, path.join(dir, name + '.files'));
+  keyFiles.set(url, path.join(dir, name + '.key'));
+  return url;
+}
+
+// Drops a database made by freshDb (files go with their directory).
+export async function dropDb(db) {
+  const m = PG && db.match(/search_path%3D(\w+)/);
+  if (m) await psql(PG, `DROP SCHEMA IF EXISTS ${m[1]} CASCADE`);
+}
+
+// The environment for a command over args: a URL database made by freshDb gets its own
+// key file (ZHENXING_KEY), as a SQLite file has <db>.key beside it.
+function envFor(args, env = {}) {
+  const i = args.indexOf('--db');
+  const key = i >= 0 ? keyFiles.get(args[i + 1]) : undefined;
+  return { ...process.env, ...(key ? { ZHENXING_KEY: key } : {}), ...env };
+}
+
+// Where serve keeps a database's files (uploads, exports): <db>.files for SQLite.
+export function dataDir(db) {
+  return dataDirs.get(db) || db + '.files';
+}
+
+// Runs SQL directly on the database (sqlite3 shell or psql; both print rows as a|b|c).
+export async function sql(db, query) {
+  if (db.startsWith('postgres')) return psql(db, query);
+  const { stdout } = await execFileP('sqlite3', ['-cmd', '.timeout 5000', db, query], { maxBuffer: 64 << 20 });
+  return stdout;
+}
 
 const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)/;
 const HAN = /\p{Script=Han}/u;
@@ -22,7 +91,7 @@ const HAN = /\p{Script=Han}/u;
 // never rejects for a non-zero exit (the caller asserts on it).
 export function run(args, { timeoutMs = 120000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(ZX_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const proc = spawn(ZX_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: envFor(args, env) });
     let stdout = '';
     let stderr = '';
     proc.stdout.setEncoding('utf8');
@@ -62,7 +131,7 @@ export async function tempDir(prefix = 'zx-api-') {
 
 // `zhenxing demo` into DIR/zx.db; returns {db, admin: {username, password}, stdout}.
 export async function makeDemo(dir, { households = 200, seed = 7, name = 'zx.db' } = {}) {
-  const db = path.join(dir, name);
+  const db = await freshDb(dir, name);
   const r = await runOk(['demo', '--db', db, '--households', String(households), '--seed', String(seed)]);
   const m = r.stdout.match(/管理员账号[:：]\s*(\S+)\s+密码[:：]\s*(\S+)/);
   assert.ok(m, 'demo printed no admin account:\n' + r.stdout);
@@ -79,9 +148,9 @@ export async function addUser(db, { name, role, area }) {
 
 // Starts `zhenxing serve` over db and waits until /healthz answers.
 export async function serve(db, extraArgs = []) {
-  const proc = spawn(ZX_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  if (db.startsWith('postgres') && !extraArgs.includes('--data-dir')) extraArgs = [...extraArgs, '--data-dir', dataDir(db)];
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extraArgs];
+  const proc = spawn(ZX_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: envFor(args) });
   let stderr = '';
   let stdout = '';
   proc.stderr.setEncoding('utf8');
@@ -264,6 +333,7 @@ export async function startCounty({ households = 200, seed = 7, users = [] } = {
       try {
         await server.stop();
       } finally {
+        await dropDb(demo.db).catch(() => {});
         await rm(dir, { recursive: true, force: true });
       }
     },

@@ -3,6 +3,13 @@
  * migrated SQLite database in it, the 三台县 hierarchy, actors of any role and area,
  * fixed personal-data keys and a tiny household writer.
  *
+ * Backends: with ZX_TEST_PG_URL=postgresql://… set (tests/run unit-pg starts a throwaway
+ * PostgreSQL via tests/lib/pg.sh), every database a test asks for is a fresh schema on
+ * that server (its URL names it as the search path) instead of a SQLite file;
+ * zxt_sql()/zxt_sql_int() reach it around the storage interface (tampering, raw columns)
+ * on either backend, and ZXT_SQLITE_ONLY() skips, with its reason, a test that is about
+ * SQLite itself.
+ *
  * Header-only (static functions) so that each test executable stays one .c file in
  * tests/meson.build. Include after <cmocka.h>: the helpers assert as they go, so a
  * broken fixture fails the test that uses it instead of misleading it.
@@ -10,6 +17,8 @@
 #ifndef ZX_TEST_H
 #define ZX_TEST_H
 
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +46,139 @@
 
 typedef struct zxt_db {
 	char dir[64];
-	char path[128];
+	char path[160]; /* SQLite file, or the URL of this test's PostgreSQL database */
 	zx_store *st;
 	zx_conn *c;
 } zxt_db;
+
+/* The PostgreSQL server the tests run against, or NULL for SQLite files. */
+ZXT_FN const char *zxt_pg_url(void)
+{
+	const char *u = getenv("ZX_TEST_PG_URL");
+	return u && *u ? u : NULL;
+}
+
+/* Skips the calling test on PostgreSQL: for what only SQLite has (the sqlite3 file
+ * format, PRAGMA integrity_check, max_page_count, the online backup API). */
+#define ZXT_SQLITE_ONLY(why)                                                                                 \
+	do {                                                                                                 \
+		if (zxt_pg_url()) {                                                                          \
+			print_message("# SKIP on PostgreSQL: %s\n", why);                                    \
+			skip();                                                                              \
+		}                                                                                            \
+	} while (0)
+
+ZXT_FN void zxt_pg_no_notices(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* Runs one utility statement on the server's maintenance database. */
+ZXT_FN void zxt_pg_admin(const char *sql)
+{
+	PGconn *pg = PQconnectdb(zxt_pg_url());
+	if (PQstatus(pg) != CONNECTION_OK)
+		fail_msg("PostgreSQL %s: %s", zxt_pg_url(), PQerrorMessage(pg));
+	PQsetNoticeProcessor(pg, zxt_pg_no_notices, NULL);
+	PGresult *r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+	PQfinish(pg);
+}
+
+/* A fresh database location: dir/file for SQLite, or on PostgreSQL a new empty schema
+ * (named after the process and a counter; CREATE DATABASE costs seconds, a schema
+ * milliseconds) and the server's URL with that schema as the search path. */
+ZXT_FN void zxt_db_location(const char *dir, const char *file, char *out, size_t cap)
+{
+	static int serial;
+	const char *base = zxt_pg_url();
+	if (!base) {
+		snprintf(out, cap, "%s/%s", dir, file);
+		return;
+	}
+	char name[40], sql[160];
+	snprintf(name, sizeof(name), "zxt_%ld_%d", (long)getpid(), ++serial);
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name, name);
+	zxt_pg_admin(sql);
+	int n = snprintf(out, cap, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?', name);
+	assert_true(n > 0 && (size_t)n < cap);
+}
+
+/* Drops a database made by zxt_db_location (PostgreSQL; files go with their directory). */
+ZXT_FN void zxt_db_drop(const char *location)
+{
+	const char *at = strstr(location, "search_path%3D");
+	if (!zxt_pg_url() || strncmp(location, "postgres", 8) != 0 || !at)
+		return;
+	char sql[200];
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %.60s CASCADE", at + strlen("search_path%3D"));
+	zxt_pg_admin(sql);
+}
+
+/* Runs sql directly on the database at location (either backend, outside the store);
+ * the first column of the first row goes to out ("" if none or NULL; out may be NULL).
+ * Returns the number of rows changed or returned. */
+ZXT_FN long zxt_sql(const char *location, const char *sql, char *out, size_t cap)
+{
+	long n = 0;
+	if (out && cap)
+		out[0] = '\0';
+	if (strncmp(location, "postgres", 8) == 0) {
+		PGconn *pg = PQconnectdb(location);
+		if (PQstatus(pg) != CONNECTION_OK)
+			fail_msg("PostgreSQL %s: %s", location, PQerrorMessage(pg));
+		PQsetNoticeProcessor(pg, zxt_pg_no_notices, NULL);
+		PGresult *r = PQexec(pg, sql);
+		ExecStatusType st = PQresultStatus(r);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQerrorMessage(pg));
+		if (st == PGRES_TUPLES_OK) {
+			n = PQntuples(r);
+			if (out && n > 0 && !PQgetisnull(r, 0, 0))
+				snprintf(out, cap, "%s", PQgetvalue(r, 0, 0));
+		} else {
+			n = strtol(PQcmdTuples(r), NULL, 10);
+		}
+		PQclear(r);
+		PQfinish(pg);
+		return n;
+	}
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(location, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_stmt *st;
+	const char *tail = sql;
+	while (tail && *tail) {
+		if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+		if (!st)
+			break;
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (out && n == 0 && sqlite3_column_text(st, 0))
+				snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+			n++;
+		}
+		if (rc != SQLITE_DONE)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+		if (sqlite3_column_count(st) == 0)
+			n += sqlite3_changes(db);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/* The first column of the first row as an integer (0 if none). */
+ZXT_FN long long zxt_sql_int(const char *location, const char *sql)
+{
+	char buf[64];
+	zxt_sql(location, sql, buf, sizeof(buf));
+	return strtoll(buf, NULL, 10);
+}
 
 ZXT_FN void zxt_quiet(void)
 {
@@ -75,6 +213,7 @@ ZXT_FN void zxt_db_open(zxt_db *d, int version)
 	zxt_quiet();
 	assert_int_equal(zx_crypto_init(), ZX_OK);
 	zxt_tmpdir(d);
+	zxt_db_location(d->dir, "zx.db", d->path, sizeof(d->path));
 	d->st = zxt_open(d->path, 4, 0);
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
@@ -99,6 +238,8 @@ ZXT_FN void zxt_db_close(zxt_db *d)
 	zx_store_close(d->st);
 	d->c = NULL;
 	d->st = NULL;
+	if (d->path[0])
+		zxt_db_drop(d->path);
 	if (d->dir[0])
 		zxt_rm_rf(d->dir);
 	zx_store_fault_after(-1);

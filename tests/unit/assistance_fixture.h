@@ -22,7 +22,6 @@
 
 typedef struct fx {
 	zxt_db d;
-	sqlite3 *raw;
 	int serial;
 } fx;
 
@@ -32,14 +31,11 @@ ZXT_FN void fx_open(fx *f)
 	zx_clock_set(FX_T0);
 	zxt_db_open(&f->d, 0);
 	zxt_load_county(&f->d);
-	assert_int_equal(sqlite3_open(f->d.path, &f->raw), SQLITE_OK);
-	sqlite3_busy_timeout(f->raw, 5000);
 	f->serial = 600;
 }
 
 ZXT_FN void fx_close(fx *f)
 {
-	sqlite3_close(f->raw);
 	zxt_db_close(&f->d);
 }
 
@@ -51,9 +47,7 @@ ZXT_FN void fx_sql(fx *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	char *err = NULL;
-	if (sqlite3_exec(f->raw, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("SQL %s: %s", sql, err ? err : "?");
+	zxt_sql(f->d.path, sql, NULL, 0);
 }
 
 ZXT_FN int64_t fx_int(fx *f, const char *fmt, ...)
@@ -63,12 +57,8 @@ ZXT_FN int64_t fx_int(fx *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(f->raw, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(f->raw));
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	return v;
+	char v[64];
+	return zxt_sql(f->d.path, sql, v, sizeof(v)) > 0 ? strtoll(v, NULL, 10) : -1;
 }
 
 /* A household's facts; zero values mean the ordinary case (see fx_household). */

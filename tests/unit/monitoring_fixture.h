@@ -158,18 +158,11 @@ ZXT_FN void mont_write(const zxt_db *d, const char *name, const char *text, char
 }
 
 /* The first column of the first row of sql, read through a separate plain SQLite
- * connection (committed data only): for checking what a refused write left behind. */
+ * connection (committed data only, either backend): for checking what a refused write left behind. */
 ZXT_FN int64_t mont_sql_int(const zxt_db *d, const char *sql)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	char v[64];
+	return zxt_sql(d->path, sql, v, sizeof(v)) > 0 ? strtoll(v, NULL, 10) : -1;
 }
 
 #endif

@@ -118,17 +118,9 @@ static void test_session_token_is_stored_only_as_a_hash(void **state)
 	mkuser(d, "clerk_a", "village_clerk", ZXT_VILLAGE_A1, PW_CLERK);
 	zx_session s;
 	login_ok(d, "clerk_a", PW_CLERK, &s);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT token_hash FROM sessions", -1, &st, NULL), SQLITE_OK);
-	int rows = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		assert_string_not_equal((const char *)sqlite3_column_text(st, 0), s.token);
-		rows++;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	char hash[200];
+	long rows = zxt_sql(d->path, "SELECT token_hash FROM sessions", hash, sizeof(hash));
+	assert_string_not_equal(hash, s.token);
 	assert_int_equal(rows, 1);
 }
 

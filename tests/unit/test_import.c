@@ -14,8 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
+#include "../lib/zxtest.h"
 #include "base/clock.h"
 #include "domain/area/area.h"
 #include "domain/registry/history.h"
@@ -27,7 +26,7 @@
 
 typedef struct fixture {
 	char dir[64];
-	char db[128];
+	char db[160];
 	zx_store *st;
 	zx_conn *c;
 	zx_actor cli;
@@ -41,7 +40,7 @@ static int setup(void **state)
 	assert_non_null(f);
 	snprintf(f->dir, sizeof f->dir, "/tmp/zx-test-import-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+	zxt_db_location(f->dir, "t.db", f->db, sizeof f->db);
 	zx_errinfo ei;
 	zx_store_opts o = {.pool_size = 2, .create = true};
 	assert_int_equal(zx_store_open(f->db, &o, &f->st, &ei), ZX_OK);
@@ -65,7 +64,8 @@ static int teardown(void **state)
 	zx_import_result_release(&f->r);
 	zx_store_release(f->st, f->c);
 	zx_store_close(f->st);
-	char p[160];
+	zxt_db_drop(f->db);
+	char p[200];
 	const char *sfx[] = {"", "-wal", "-shm"};
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(p, sizeof p, "%s%s", f->db, sfx[i]);
@@ -201,31 +201,28 @@ static zx_err import_data(fixture *f, const char *name, const char *area, bool d
 	return import_path(f, path, area, dry_run);
 }
 
-/* One integer from the test database, read with plain SQLite (not through the importer). */
+/* One integer from the test database, read directly (not through the importer). */
 static long long sql_int(fixture *f, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	char v[64];
+	assert_true(zxt_sql(f->db, sql, v, sizeof(v)) > 0);
+	return strtoll(v, NULL, 10);
 }
 
 static void sql_text(fixture *f, const char *sql, char *out, size_t cap)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	zxt_sql(f->db, sql, out, cap);
+}
+
+/* The members of a household, comma-separated in their order (either backend's aggregate). */
+static void member_names(fixture *f, const char *hh_no, char *out, size_t cap)
+{
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SELECT %s FROM (SELECT p.name, p.seq FROM persons p JOIN households h ON "
+	         "h.id = p.household_id WHERE h.hh_no = '%s' ORDER BY p.seq) AS m",
+	         zxt_pg_url() ? "string_agg(name, ',' ORDER BY seq)" : "group_concat(name, ',')", hh_no);
+	sql_text(f, sql, out, cap);
 }
 
 static void assert_registry_empty(fixture *f)
@@ -304,10 +301,7 @@ static void test_import_good_file_writes_households_members_and_one_audit_row(vo
 	assert_int_equal(sql_int(f, "SELECT size FROM households WHERE hh_no = '5107221010020001'"), 3);
 	/* 户主 first, then the file's order; household columns from the 户主's row */
 	char s[128];
-	sql_text(f,
-	         "SELECT group_concat(name, ',') FROM (SELECT p.name FROM persons p JOIN households h ON "
-	         "h.id = p.household_id WHERE h.hh_no = '5107221010020002' ORDER BY p.seq)",
-	         s, sizeof s);
+	member_names(f, "5107221010020002", s, sizeof s);
 	assert_string_equal(s, "李秀英,李强");
 	sql_text(f,
 	         "SELECT category || '/' || tuopin_year || '/' || helper FROM households WHERE hh_no = "
@@ -532,10 +526,7 @@ static void test_import_joins_household_rows_that_are_apart(void **state)
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM persons"), 7);
 	assert_int_equal(sql_int(f, "SELECT size FROM households WHERE hh_no = '5107221010020001'"), 3);
 	char s[128];
-	sql_text(f,
-	         "SELECT group_concat(name, ',') FROM (SELECT p.name FROM persons p JOIN households h ON "
-	         "h.id = p.household_id WHERE h.hh_no = '5107221010020001' ORDER BY p.seq)",
-	         s, sizeof s);
+	member_names(f, "5107221010020001", s, sizeof s);
 	assert_string_equal(s, "张光永,张小明,尹莲兰");
 	/* a household whose 户主 row comes after its other rows is no error either */
 	int late_head[] = {0, 2, 3, 1, 4, 5, 6, 7};

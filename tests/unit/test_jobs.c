@@ -16,13 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/zxtest.h"
 #include "domain/area/area.h"
 #include "domain/jobs/jobs.h"
 #include "store/store.h"
 
 typedef struct fixture {
 	char dir[64];
-	char db[128];
+	char db[160];
 	zx_store *st;
 	zx_conn *c;
 	zx_actor clerk, admin, other;
@@ -43,7 +44,7 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof *f);
 	snprintf(f->dir, sizeof f->dir, "/tmp/zx-test-jobs-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+	zxt_db_location(f->dir, "t.db", f->db, sizeof f->db);
 	zx_errinfo ei;
 	zx_store_opts o = {.pool_size = 4, .create = true};
 	assert_int_equal(zx_store_open(f->db, &o, &f->st, &ei), ZX_OK);
@@ -61,7 +62,8 @@ static int teardown(void **state)
 	fixture *f = *state;
 	zx_store_release(f->st, f->c);
 	zx_store_close(f->st);
-	char p[160];
+	zxt_db_drop(f->db);
+	char p[200];
 	const char *sfx[] = {"", "-wal", "-shm"};
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(p, sizeof p, "%s%s", f->db, sfx[i]);

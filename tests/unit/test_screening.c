@@ -256,15 +256,10 @@ static void test_a_disabled_rule_in_the_rule_table_is_not_reported(void **state)
 	zxt_db *d = *state;
 	zx_actor cli;
 	zx_actor_cli(&cli);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(d->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	                              "UPDATE screening_rules SET enabled = 0 WHERE id = 'housing_unsafe';"
-	                              "UPDATE screening_rules SET template = '人均 {pc} < {line}' WHERE id = "
-	                              "'income_below_line'",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(db);
+	zxt_sql(d->path,
+	        "UPDATE screening_rules SET enabled = 0 WHERE id = 'housing_unsafe';"
+	        "UPDATE screening_rules SET template = '人均 {pc} < {line}' WHERE id = 'income_below_line'",
+	        NULL, 0);
 	outcome o;
 	zx_screen_result r;
 	run(d, &o, &r);

@@ -33,30 +33,27 @@ static int teardown_db(void **state)
 	return 0;
 }
 
+/* Raw reads and writes around the store, on either backend (tests/lib/zxtest.h). */
 static int64_t count_sql(const char *path, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	int64_t v = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	char v[64];
+	return zxt_sql(path, sql, v, sizeof(v)) > 0 ? strtoll(v, NULL, 10) : -1;
 }
 
 static void raw_exec(const char *path, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_close(db);
+	zxt_sql(path, sql, NULL, 0);
 }
+
+/* The backend under test, and how many tables, indexes, views… its schema holds. */
+static zx_backend test_backend(void)
+{
+	return zxt_pg_url() ? ZX_BACKEND_PG : ZX_BACKEND_SQLITE;
+}
+
+#define SCHEMA_OBJECTS                                                                                       \
+	(zxt_pg_url() ? "SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace"           \
+	              : "SELECT count(*) FROM sqlite_schema")
 
 static void insert_area(zx_conn *c, const char *code, const char *name, int level, const char *parent)
 {
@@ -79,9 +76,9 @@ static int64_t area_count(zx_conn *c)
 static void test_fresh_database_migrates_to_the_latest_schema_version(void **state)
 {
 	zxt_db *d = *state;
-	int latest = zx_store_latest_version(ZX_BACKEND_SQLITE);
+	int latest = zx_store_latest_version(test_backend());
 	assert_true(latest >= 2);
-	assert_int_equal(zx_store_backend(d->st), ZX_BACKEND_SQLITE);
+	assert_int_equal(zx_store_backend(d->st), test_backend());
 	assert_int_equal(zx_store_schema_version(d->c), latest);
 	assert_int_equal(count_sql(d->path, "SELECT max(version) FROM zx_schema"), latest);
 	/* Exactly one version row: the version is a value, not a log. */
@@ -91,21 +88,21 @@ static void test_fresh_database_migrates_to_the_latest_schema_version(void **sta
 static void test_migrating_again_is_a_no_op(void **state)
 {
 	zxt_db *d = *state;
-	int64_t tables = count_sql(d->path, "SELECT count(*) FROM sqlite_schema");
+	int64_t tables = count_sql(d->path, SCHEMA_OBJECTS);
 	zx_errinfo ei;
 	assert_int_equal(zx_store_migrate(d->st, 0, &ei), ZX_OK);
-	assert_int_equal(zx_store_schema_version(d->c), zx_store_latest_version(ZX_BACKEND_SQLITE));
-	assert_int_equal(count_sql(d->path, "SELECT count(*) FROM sqlite_schema"), tables);
+	assert_int_equal(zx_store_schema_version(d->c), zx_store_latest_version(test_backend()));
+	assert_int_equal(count_sql(d->path, SCHEMA_OBJECTS), tables);
 }
 
 static void test_upgrade_keeps_rows_written_by_the_previous_schema(void **state)
 {
 	(void)state;
-	int latest = zx_store_latest_version(ZX_BACKEND_SQLITE);
+	int latest = zx_store_latest_version(test_backend());
 	zxt_db d;
 	zxt_db_open(&d, latest - 1);
 	assert_int_equal(zx_store_schema_version(d.c), latest - 1);
-	int64_t objects_before = count_sql(d.path, "SELECT count(*) FROM sqlite_schema");
+	int64_t objects_before = count_sql(d.path, SCHEMA_OBJECTS);
 	/* Rows valid since migration 0001, written with plain SQL (the catalog's queries may
 	 * already name newer columns). */
 	zx_store_release(d.st, d.c);
@@ -122,7 +119,7 @@ static void test_upgrade_keeps_rows_written_by_the_previous_schema(void **state)
 	d.c = zx_store_acquire(d.st);
 	assert_int_equal(zx_store_schema_version(d.c), latest);
 	/* The last migration added something, and nothing old was lost. */
-	assert_true(count_sql(d.path, "SELECT count(*) FROM sqlite_schema") > objects_before);
+	assert_true(count_sql(d.path, SCHEMA_OBJECTS) > objects_before);
 	assert_int_equal(count_sql(d.path, "SELECT count(*) FROM areas"), 2);
 	assert_int_equal(count_sql(d.path, "SELECT count(*) FROM users WHERE username = 'old_admin'"
 	                                   " AND area_code = '510722000000' AND created_at = 1700000000"),
@@ -136,7 +133,7 @@ static void test_upgrade_keeps_rows_written_by_the_previous_schema(void **state)
 static void test_each_migration_step_records_its_version(void **state)
 {
 	(void)state;
-	int latest = zx_store_latest_version(ZX_BACKEND_SQLITE);
+	int latest = zx_store_latest_version(test_backend());
 	zxt_db d;
 	zxt_db_open(&d, 1);
 	assert_int_equal(zx_store_schema_version(d.c), 1);
@@ -151,7 +148,7 @@ static void test_each_migration_step_records_its_version(void **state)
 static void test_database_newer_than_the_program_is_refused(void **state)
 {
 	zxt_db *d = *state;
-	int latest = zx_store_latest_version(ZX_BACKEND_SQLITE);
+	int latest = zx_store_latest_version(test_backend());
 	char sql[128];
 	snprintf(sql, sizeof(sql), "UPDATE zx_schema SET version = %d", latest + 1);
 	raw_exec(d->path, sql);
@@ -165,10 +162,10 @@ static void test_database_newer_than_the_program_is_refused(void **state)
 static void test_failed_migration_leaves_the_previous_version_intact(void **state)
 {
 	(void)state;
-	int latest = zx_store_latest_version(ZX_BACKEND_SQLITE);
+	int latest = zx_store_latest_version(test_backend());
 	zxt_db d;
 	zxt_db_open(&d, latest - 1);
-	int64_t objects = count_sql(d.path, "SELECT count(*) FROM sqlite_schema");
+	int64_t objects = count_sql(d.path, SCHEMA_OBJECTS);
 	/* Hand the pooled connection back so that migrate reuses it (opening a new one
 	 * would spend writes on its PRAGMAs). */
 	zx_store_release(d.st, d.c);
@@ -181,7 +178,7 @@ static void test_failed_migration_leaves_the_previous_version_intact(void **stat
 	d.c = zx_store_acquire(d.st);
 	assert_string_equal(ei.code, "migration_failed");
 	assert_int_equal(zx_store_schema_version(d.c), latest - 1);
-	assert_int_equal(count_sql(d.path, "SELECT count(*) FROM sqlite_schema"), objects);
+	assert_int_equal(count_sql(d.path, SCHEMA_OBJECTS), objects);
 	/* The next run finishes the job. */
 	assert_int_equal(zx_store_migrate(d.st, 0, &ei), ZX_OK);
 	assert_int_equal(zx_store_schema_version(d.c), latest);
@@ -190,6 +187,7 @@ static void test_failed_migration_leaves_the_previous_version_intact(void **stat
 
 static void test_open_without_create_reports_a_missing_file_in_chinese(void **state)
 {
+	ZXT_SQLITE_ONLY("a missing database file");
 	(void)state;
 	zxt_db d;
 	zxt_tmpdir(&d);
@@ -207,6 +205,7 @@ static void test_open_without_create_reports_a_missing_file_in_chinese(void **st
 
 static void test_open_refuses_a_file_that_is_not_a_database(void **state)
 {
+	ZXT_SQLITE_ONLY("a file that is not a SQLite database");
 	(void)state;
 	zxt_db d;
 	zxt_tmpdir(&d);
@@ -224,6 +223,21 @@ static void test_open_refuses_a_file_that_is_not_a_database(void **state)
 	assert_null(st);
 	assert_string_equal(ei.code, "db_open_failed");
 	zxt_rm_rf(d.dir);
+}
+
+static void test_unreachable_postgresql_server_is_a_chinese_connect_error(void **state)
+{
+	(void)state;
+	/* Nothing listens on port 1: the same answer as a server that is down. */
+	zx_store_opts o = {.create = false};
+	zx_store *st = (zx_store *)1;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	zx_err e = zx_store_open("postgresql://zx@127.0.0.1:1/zx?connect_timeout=2", &o, &st, &ei);
+	assert_int_equal(e, ZX_EIO);
+	assert_null(st);
+	assert_string_equal(ei.code, "db_connect_failed");
+	assert_non_null(strstr(ei.message, "无法连接 PostgreSQL"));
 }
 
 static void test_open_refuses_an_empty_url(void **state)
@@ -428,6 +442,7 @@ static uint64_t personal_tables_of(sqlite3 *db, const zx_sql_def *def)
 
 static void test_catalog_every_query_on_personal_tables_is_scoped(void **state)
 {
+	ZXT_SQLITE_ONLY("reads table names from SQLite EXPLAIN (the catalog is the same for both backends)");
 	zxt_db *d = *state;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -466,9 +481,28 @@ static void test_catalog_every_query_prepares_against_the_latest_schema(void **s
 		nulls[i] = ZX_NULLV;
 	char report[4096] = "";
 	int failed = 0;
+	PGconn *pg = NULL;
+	if (zxt_pg_url()) {
+		/* PostgreSQL runs what it binds: prepare each query's PostgreSQL text instead. */
+		pg = PQconnectdb(d->path);
+		assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	}
 	for (int q = 0; q < ZXQ__COUNT; q++) {
 		zx_stmt *st = NULL;
-		zx_err e = zx_query_open(d->c, &ZX_SCOPE_ALL, (zx_query)q, nulls, 62, &st);
+		zx_err e = ZX_OK;
+		if (pg) {
+			char name[32];
+			snprintf(name, sizeof(name), "q%d", q);
+			PGresult *r = PQprepare(pg, name, zx_sql_defs[q].sql[ZX_BACKEND_PG], 0, NULL);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+				e = ZX_EDB;
+				if (getenv("ZXT_LOG"))
+					print_message("%s: %s", zx_sql_defs[q].name, PQresultErrorMessage(r));
+			}
+			PQclear(r);
+		} else {
+			e = zx_query_open(d->c, &ZX_SCOPE_ALL, (zx_query)q, nulls, 62, &st);
+		}
 		if (e) {
 			failed++;
 			size_t len = strlen(report);
@@ -476,6 +510,7 @@ static void test_catalog_every_query_prepares_against_the_latest_schema(void **s
 		}
 		zx_stmt_done(st);
 	}
+	PQfinish(pg);
 	if (failed)
 		fail_msg("%d queries the migrated schema cannot run (ZXT_LOG=1 shows why):%s", failed, report);
 }
@@ -532,6 +567,7 @@ static void test_catalog_scoped_queries_bind_the_range_to_an_area_code(void **st
 
 static void test_catalog_check_sees_tables_not_words(void **state)
 {
+	ZXT_SQLITE_ONLY("checks the SQLite EXPLAIN reader");
 	zxt_db *d = *state;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -732,6 +768,7 @@ static void test_foreign_keys_are_enforced_on_every_connection(void **state)
 
 static void test_database_is_in_wal_mode(void **state)
 {
+	ZXT_SQLITE_ONLY("WAL journal mode");
 	zxt_db *d = *state;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -764,6 +801,7 @@ static void test_reader_sees_the_last_commit_while_a_writer_works(void **state)
 
 static void test_second_writer_waits_out_the_busy_timeout_then_fails_cleanly(void **state)
 {
+	ZXT_SQLITE_ONLY("SQLite has one writer at a time; PostgreSQL writers lock rows, not the database");
 	zxt_db *d = *state;
 	/* A second store on the same file, with a short busy timeout. */
 	zx_store *other = zxt_open(d->path, 2, 50);
@@ -793,6 +831,7 @@ static void test_integrity_check_passes_on_a_sound_database(void **state)
 
 static void test_backup_copies_committed_rows(void **state)
 {
+	ZXT_SQLITE_ONLY("the SQLite online backup API (PostgreSQL: pg_dump)");
 	zxt_db *d = *state;
 	insert_area(d->c, "510000000000", "四川省", 1, NULL);
 	char dest[160];
@@ -816,6 +855,7 @@ int main(void)
 	    cmocka_unit_test(test_failed_migration_leaves_the_previous_version_intact),
 	    cmocka_unit_test(test_open_without_create_reports_a_missing_file_in_chinese),
 	    cmocka_unit_test(test_open_refuses_a_file_that_is_not_a_database),
+	    cmocka_unit_test(test_unreachable_postgresql_server_is_a_chinese_connect_error),
 	    cmocka_unit_test(test_open_refuses_an_empty_url),
 	    T(test_scoped_query_without_a_scope_is_refused),
 	    T(test_scoped_query_sees_only_the_scope_it_is_given),

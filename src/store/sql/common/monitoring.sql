@@ -155,14 +155,14 @@ WHERE area_code BETWEEN $1 AND $2 AND category <> '' GROUP BY category ORDER BY 
 SELECT h.area_code, coalesce(a.name, ''), h.category, count(*), coalesce(sum(h.size), 0)
 FROM households h LEFT JOIN areas a ON a.code = h.area_code
 WHERE h.area_code BETWEEN $1 AND $2 AND h.category <> ''
-GROUP BY h.area_code, h.category ORDER BY h.area_code, h.category;
+GROUP BY h.area_code, a.name, h.category ORDER BY h.area_code, h.category;
 
 -- Open and overdue (due before $3) cases per village.
 -- name: case_count_by_village scoped
 SELECT k.area_code, coalesce(a.name, ''), count(*), sum(CASE WHEN k.due_at < $3 THEN 1 ELSE 0 END)
 FROM cases k LEFT JOIN areas a ON a.code = k.area_code
 WHERE k.area_code BETWEEN $1 AND $2 AND k.closed_at IS NULL
-GROUP BY k.area_code ORDER BY k.area_code;
+GROUP BY k.area_code, a.name ORDER BY k.area_code;
 
 -- 监测户 list, $3 category ('' = all), ordered by village and 户编号.
 -- name: mon_household_list scoped
