@@ -298,6 +298,31 @@ static void test_check_refuses_unknown_names_in_title_and_body(void **state)
 	assert_int_equal(zx_report_check("a\nb", "x", &ei), ZX_EVALIDATION);
 }
 
+/* A title put in front of a body: the body's lines keep their numbers, the title's errors say so. */
+static void test_render_from_numbers_lines_from_the_body(void **state)
+{
+	(void)state;
+	zx_rdoc *d = NULL;
+	fixed f = {0};
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	const char *t = "# 标题\n\n一\n二{{nope}}";
+	assert_int_equal(zx_tpl_render_from(t, strlen(t), -1, fixed_resolve, &f, &d, &ei), ZX_EVALIDATION);
+	assert_int_equal(ei.row, 2);
+	assert_non_null(strstr(ei.message, "第 2 行"));
+	zx_errinfo_clear(&ei);
+	t = "# 标题{{nope}}\n\n正文";
+	assert_int_equal(zx_tpl_render_from(t, strlen(t), -1, fixed_resolve, &f, &d, &ei), ZX_EVALIDATION);
+	assert_int_equal(ei.row, 0);
+	assert_string_equal(ei.field, "标题");
+	assert_true(strncmp(ei.message, "标题：", strlen("标题：")) == 0);
+	t = "# 标题\n\n## 一、{{tuopin_households}}";
+	assert_int_equal(zx_tpl_render_from(t, strlen(t), -1, fixed_resolve, &f, &d, &ei), ZX_OK);
+	assert_int_equal(d->blocks[0].line, -1);
+	assert_int_equal(d->blocks[1].line, 1);
+	zx_rdoc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(test_scan_lists_every_placeholder_with_its_line),
 	    cmocka_unit_test(test_default_template_uses_only_known_figures_and_the_seed_structure),
 	    cmocka_unit_test(test_check_refuses_unknown_names_in_title_and_body),
+	    cmocka_unit_test(test_render_from_numbers_lines_from_the_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,7 +158,8 @@ zx_err zx_report_render(zx_conn *c, const zx_actor *a, const char *area, int yea
 		resolver r = {.x = &x};
 		int ymd = zx_ymd_of(x.now);
 		snprintf(r.as_of, sizeof r.as_of, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-		e = zx_tpl_render(zx_buf_str(&text), text.len, resolve, &r, out, ei);
+		/* With a title in front, the body's lines keep their own numbers (1 = its first). */
+		e = zx_tpl_render_from(zx_buf_str(&text), text.len, title ? -1 : 1, resolve, &r, out, ei);
 	}
 	if (own) {
 		if (e)

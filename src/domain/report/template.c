@@ -12,6 +12,7 @@
  */
 #include "domain/report/template.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,21 @@
 #include "base/charset.h"
 
 #define ARENA_MAX (32u * 1024 * 1024)
+
+/* Where an error is, for its message and its zx_errinfo: lines from 1 are the body's; the lines
+ * before (a title put in front by zx_tpl_render_from) are the title's. */
+#define FIELD(l) ((l) > 0 ? "正文" : "标题")
+#define ROW(l) ((l) > 0 ? (long)(l) : 0L)
+#define AT(l) line_name((char[32]){0}, (l))
+
+static const char *line_name(char *buf, int line)
+{
+	if (line > 0)
+		snprintf(buf, 32, "第 %d 行", line);
+	else
+		snprintf(buf, 32, "标题");
+	return buf;
+}
 
 typedef struct parser {
 	zx_rdoc *doc;
@@ -28,6 +44,7 @@ typedef struct parser {
 	void *scan_ctx;
 	bool stopped;
 	zx_errinfo *ei;
+	int line_base; /* the number of the text's first line */
 	/* the block being built */
 	zx_rblock_kind kind;
 	int first_line;
@@ -115,11 +132,11 @@ static zx_err figure(parser *p, const char *name, int line, const zx_tpl_figure 
 	zx_tpl_figure f = {0};
 	zx_err e = p->resolve ? p->resolve(p->ctx, name, &f) : ZX_OK;
 	if (e == ZX_ENOTFOUND)
-		return zx_fail(p->ei, ZX_EVALIDATION, "unknown_figure", "正文", line,
-		               "第 %d 行：未知的数据项 {{%s}}，请从“插入数据项”中选择", line, name);
+		return zx_fail(p->ei, ZX_EVALIDATION, "unknown_figure", FIELD(line), ROW(line),
+		               "%s：未知的数据项 {{%s}}，请从“插入数据项”中选择", AT(line), name);
 	if (e)
-		return zx_fail(p->ei, e, "figure_failed", "正文", line, "第 %d 行：数据项 {{%s}} 计算失败",
-		               line, name);
+		return zx_fail(p->ei, e, "figure_failed", FIELD(line), ROW(line),
+		               "%s：数据项 {{%s}} 计算失败", AT(line), name);
 	zx_tpl_figure *copy = zx_arena_alloc(d->arena, sizeof(*copy));
 	char *nm = zx_arena_strdup(d->arena, name);
 	if (!copy || !nm)
@@ -159,16 +176,15 @@ static zx_err placeholder(parser *p, const char *s, size_t n, int line)
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
 	if (n == 0)
-		return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", "正文", line,
-		               "第 %d 行：占位符 {{}} 中缺少数据项名称", line);
+		return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", FIELD(line), ROW(line),
+		               "%s：占位符 {{}} 中缺少数据项名称", AT(line));
 	bool ok = n <= ZX_TPL_NAME_MAX;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = name_char(s[i]);
 	if (!ok)
-		return zx_fail(
-		    p->ei, ZX_EVALIDATION, "template_syntax", "正文", line,
-		    "第 %d 行：数据项名称“%.*s”无效（只能由小写字母、数字和下划线组成，最长 %d 个字符）",
-		    line, (int)(n > 80 ? 80 : n), s, ZX_TPL_NAME_MAX);
+		return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", FIELD(line), ROW(line),
+		               "%s：数据项名称“%.*s”无效（只能由小写字母、数字和下划线组成，最长 %d 个字符）",
+		               AT(line), (int)(n > 80 ? 80 : n), s, ZX_TPL_NAME_MAX);
 	char name[ZX_TPL_NAME_MAX + 1];
 	memcpy(name, s, n);
 	name[n] = '\0';
@@ -203,8 +219,8 @@ static zx_err inline_text(parser *p, const char *s, size_t n, int line)
 		const char *open = find2(s + i, n - i, '{');
 		const char *close = find2(s + i, n - i, '}');
 		if (close && (!open || close < open))
-			return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", "正文", line,
-			               "第 %d 行：多余的“}}”（缺少对应的“{{”）", line);
+			return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", FIELD(line), ROW(line),
+			               "%s：多余的“}}”（缺少对应的“{{”）", AT(line));
 		size_t lit_end = open ? (size_t)(open - s) : n;
 		if (lit_end > i && zx_buf_add(&p->lit, s + i, lit_end - i))
 			return oom(p);
@@ -213,8 +229,8 @@ static zx_err inline_text(parser *p, const char *s, size_t n, int line)
 		size_t body = lit_end + 2;
 		const char *end = find2(s + body, n - body, '}');
 		if (!end)
-			return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", "正文", line,
-			               "第 %d 行：占位符“{{”没有闭合（缺少“}}”）", line);
+			return zx_fail(p->ei, ZX_EVALIDATION, "template_syntax", FIELD(line), ROW(line),
+			               "%s：占位符“{{”没有闭合（缺少“}}”）", AT(line));
 		zx_err e = placeholder(p, s + body, (size_t)(end - (s + body)), line);
 		if (e)
 			return e;
@@ -227,18 +243,18 @@ static zx_err inline_text(parser *p, const char *s, size_t n, int line)
 static zx_err check_line(parser *p, const char *s, size_t n, int line)
 {
 	if (!zx_utf8_valid(s, n, NULL))
-		return zx_fail(p->ei, ZX_EVALIDATION, "invalid_text", "正文", line,
-		               "第 %d 行：含有无效的字符编码（应为 UTF-8）", line);
+		return zx_fail(p->ei, ZX_EVALIDATION, "invalid_text", FIELD(line), ROW(line),
+		               "%s：含有无效的字符编码（应为 UTF-8）", AT(line));
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			return zx_fail(p->ei, ZX_EVALIDATION, "invalid_text", "正文", line,
-			               "第 %d 行：含有不可见的控制字符", line);
+			return zx_fail(p->ei, ZX_EVALIDATION, "invalid_text", FIELD(line), ROW(line),
+			               "%s：含有不可见的控制字符", AT(line));
 		/* U+FFFE / U+FFFF are not characters (and not allowed in XML). */
 		if (ch == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
 		    ((unsigned char)s[i + 2] == 0xbe || (unsigned char)s[i + 2] == 0xbf))
-			return zx_fail(p->ei, ZX_EVALIDATION, "invalid_text", "正文", line,
-			               "第 %d 行：含有无效的字符", line);
+			return zx_fail(p->ei, ZX_EVALIDATION, "invalid_text", FIELD(line), ROW(line),
+			               "%s：含有无效的字符", AT(line));
 	}
 	return ZX_OK;
 }
@@ -294,7 +310,7 @@ static zx_err run(parser *p, const char *text, size_t len)
 		               "汇报正文过长（%zu 字节，上限 %d KB）", len, ZX_TPL_MAX_BYTES / 1024);
 	zx_buf_init(&p->lit, ZX_TPL_MAX_BYTES);
 	size_t i = 0;
-	int line = 0;
+	int line = p->line_base - 1;
 	zx_err e = ZX_OK;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		i = 3; /* a BOM from a pasted file */
@@ -317,13 +333,19 @@ static zx_err run(parser *p, const char *text, size_t len)
 zx_err zx_tpl_render(const char *text, size_t len, zx_tpl_resolve_fn resolve, void *ctx, zx_rdoc **out,
                      zx_errinfo *ei)
 {
+	return zx_tpl_render_from(text, len, 1, resolve, ctx, out, ei);
+}
+
+zx_err zx_tpl_render_from(const char *text, size_t len, int first_line, zx_tpl_resolve_fn resolve, void *ctx,
+                          zx_rdoc **out, zx_errinfo *ei)
+{
 	*out = NULL;
 	zx_rdoc *d = calloc(1, sizeof(*d));
 	if (!d || !(d->arena = zx_arena_new(ARENA_MAX))) {
 		free(d);
 		return zx_fail(ei, ZX_ENOMEM, "out_of_memory", NULL, 0, "内存不足，无法生成汇报");
 	}
-	parser p = {.doc = d, .resolve = resolve, .ctx = ctx, .ei = ei};
+	parser p = {.doc = d, .resolve = resolve, .ctx = ctx, .ei = ei, .line_base = first_line};
 	zx_err e = run(&p, text ? text : "", text ? len : 0);
 	if (e) {
 		zx_rdoc_free(d);
@@ -338,7 +360,7 @@ zx_err zx_tpl_scan(const char *text, size_t len, zx_tpl_name_fn fn, void *ctx, z
 	zx_rdoc d = {.arena = zx_arena_new(1024 * 1024)};
 	if (!d.arena)
 		return zx_fail(ei, ZX_ENOMEM, "out_of_memory", NULL, 0, "内存不足");
-	parser p = {.doc = &d, .scan_fn = fn, .scan_ctx = ctx, .ei = ei};
+	parser p = {.doc = &d, .scan_fn = fn, .scan_ctx = ctx, .ei = ei, .line_base = 1};
 	zx_err e = run(&p, text ? text : "", text ? len : 0);
 	zx_arena_free(d.arena);
 	return e;

@@ -74,6 +74,10 @@ typedef struct zx_rdoc {
  * render as their own name. */
 zx_err zx_tpl_render(const char *text, size_t len, zx_tpl_resolve_fn resolve, void *ctx, zx_rdoc **out,
                      zx_errinfo *ei);
+/* The same for a text whose first line is number first_line (< 1 for lines put in front of the
+ * user's text, e.g. a title: their errors say "标题" and have row 0). */
+zx_err zx_tpl_render_from(const char *text, size_t len, int first_line, zx_tpl_resolve_fn resolve, void *ctx,
+                          zx_rdoc **out, zx_errinfo *ei);
 void zx_rdoc_free(zx_rdoc *d);
 
 /* Every placeholder name in a template, in order (duplicates included); syntax errors as for
