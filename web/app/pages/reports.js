@@ -32,7 +32,7 @@ export default {
         <el-table-column v-if="!narrow" label="最后修改" min-width="150">
           <template #default="{ row }">{{ fmtTime(row.updated_at) }}<div class="zx-muted">{{ row.updated_by }}</div></template>
         </el-table-column>
-        <el-table-column label="下载" width="150">
+        <el-table-column label="下载" width="200">
           <template #default="{ row }">
             <div class="zx-row-actions" @click.stop>
               <el-button link size="small" type="primary" @click="get(row, 'docx')" :data-testid="'reports-docx-' + row.id">DOCX</el-button>
