@@ -48,10 +48,56 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* The county to look a 户编号 / 证件号码 up in (their UNIQUE (county, …) index): the actor's
+ * when the actor sits at county level or below, else the 6 leading digits of the value. */
+static bool county_of(const zx_ledger_ctx *x, const char *v, char out[7])
+{
+	const char *a = x->a->area_code;
+	if (strlen(a) == 12 && strspn(a, "0123456789") == 12 && strncmp(a + 4, "00", 2) != 0) {
+		snprintf(out, 7, "%.6s", a);
+		return false; /* certain */
+	}
+	if (strlen(v) >= 6 && strspn(v, "0123456789") >= 6) {
+		snprintf(out, 7, "%.6s", v);
+		return true; /* a guess */
+	}
+	out[0] = '\0';
+	return true;
+}
+
+/* Runs the county query, and when the county was only guessed and nothing came back, the
+ * query over the whole scope. */
+static zx_err open_by_county(zx_ledger_ctx *x, const char *v, zx_query by_county, zx_query any,
+                             const char *key, zx_stmt **s, bool *row)
+{
+	char county[7];
+	bool guess = county_of(x, v, county);
+	zx_err e = ZX_OK;
+	*row = false;
+	if (county[0]) {
+		e = zx_query_open(x->c, &x->a->scope, by_county, ZX_ARGS(ZX_TEXT(key), ZX_TEXT(county)), s);
+		if (e) {
+			*s = NULL;
+			return e;
+		}
+		e = zx_stmt_next(*s, row);
+		if (e || *row || !guess)
+			return e;
+		zx_stmt_done(*s);
+	}
+	*s = NULL;
+	e = zx_query_open(x->c, &x->a->scope, any, ZX_ARGS(ZX_TEXT(key)), s);
+	if (e)
+		*s = NULL;
+	else
+		e = zx_stmt_next(*s, row);
+	return e;
+}
+
 static zx_err parse_person(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r, int i,
                            links *lk, zx_errinfo *ei)
 {
-	zx_stmt *s;
+	zx_stmt *s = NULL;
 	zx_err e;
 	bool by_id = v[0] == '#';
 	char bidx[ZX_BIDX_HEX_LEN + 1] = "";
@@ -71,12 +117,16 @@ static zx_err parse_person(zx_ledger_ctx *x, const zx_ledger_field *f, const cha
 		if (!x->keys)
 			return zx_ledger_fail(x, ZX_EINTERNAL, f, "no_keys", ei, "无法按证件号码查找人员");
 		zx_blind_index(x->keys, card.norm, bidx);
-		e = zx_query_open(x->c, &x->a->scope, ZXQ_ledger_person_by_bidx, ZX_ARGS(ZX_TEXT(bidx)), &s);
 	}
-	if (e)
-		return e;
 	bool row = false;
-	e = zx_stmt_next(s, &row);
+	if (by_id) {
+		if (e)
+			return e;
+		e = zx_stmt_next(s, &row);
+	} else {
+		e = open_by_county(x, v, ZXQ_ledger_person_by_county_bidx, ZXQ_ledger_person_by_bidx, bidx,
+		                   &s, &row);
+	}
 	if (!e && row) {
 		r->ival[i] = zx_col_int(s, 0);
 		lk->person_household = zx_col_int(s, 1);
@@ -85,7 +135,8 @@ static zx_err parse_person(zx_ledger_ctx *x, const zx_ledger_field *f, const cha
 		         zx_col_text(s, 5));
 		r->given[i] = true;
 	}
-	zx_stmt_done(s);
+	if (s)
+		zx_stmt_done(s);
 	if (e || row)
 		return e;
 	if (!by_id) {
@@ -105,7 +156,7 @@ static zx_err parse_person(zx_ledger_ctx *x, const zx_ledger_field *f, const cha
 static zx_err find_household(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, int64_t *id,
                              char area[13], zx_errinfo *ei)
 {
-	zx_stmt *s;
+	zx_stmt *s = NULL;
 	zx_err e;
 	if (v[0] == '#') {
 		char *end;
@@ -114,18 +165,22 @@ static zx_err find_household(zx_ledger_ctx *x, const zx_ledger_field *f, const c
 			return zx_ledger_fail(x, ZX_EVALIDATION, f, "invalid_household", ei,
 			                      "户编号 %.40s 无效", v);
 		e = zx_query_open(x->c, &x->a->scope, ZXQ_ledger_household_by_id, ZX_ARGS(ZX_INT(hid)), &s);
-	} else {
-		e = zx_query_open(x->c, &x->a->scope, ZXQ_ledger_household_by_no, ZX_ARGS(ZX_TEXT(v)), &s);
 	}
-	if (e)
-		return e;
 	bool row = false;
-	e = zx_stmt_next(s, &row);
+	if (v[0] == '#') {
+		if (e)
+			return e;
+		e = zx_stmt_next(s, &row);
+	} else {
+		e = open_by_county(x, v, ZXQ_ledger_household_by_county_no, ZXQ_ledger_household_by_no, v, &s,
+		                   &row);
+	}
 	if (!e && row) {
 		*id = zx_col_int(s, 0);
 		snprintf(area, 13, "%s", zx_col_text(s, 1));
 	}
-	zx_stmt_done(s);
+	if (s)
+		zx_stmt_done(s);
 	if (!e && !row)
 		e = zx_ledger_fail(x, ZX_EVALIDATION, f, "household_not_found", ei,
 		                   "您的管理范围内没有户编号为 %.40s 的农户", v[0] == '#' ? v + 1 : v);

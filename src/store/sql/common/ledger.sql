@@ -15,6 +15,11 @@ ORDER BY level DESC, code LIMIT 2;
 SELECT p.id, p.household_id, p.area_code, p.county, p.name, p.id_masked FROM persons p
 WHERE p.id_bidx = $3 AND p.area_code BETWEEN $1 AND $2 ORDER BY p.id LIMIT 1;
 
+-- The same through UNIQUE (county, id_bidx): county $4.
+-- name: ledger_person_by_county_bidx scoped
+SELECT p.id, p.household_id, p.area_code, p.county, p.name, p.id_masked FROM persons p
+WHERE p.county = $4 AND p.id_bidx = $3 AND p.area_code BETWEEN $1 AND $2;
+
 -- name: ledger_person_by_id scoped
 SELECT p.id, p.household_id, p.area_code, p.county, p.name, p.id_masked FROM persons p
 WHERE p.id = $3 AND p.area_code BETWEEN $1 AND $2;
@@ -26,6 +31,11 @@ WHERE p.id_bidx = $3 AND p.area_code NOT BETWEEN $1 AND $2 ORDER BY p.id LIMIT 1
 -- name: ledger_household_by_no scoped
 SELECT h.id, h.area_code, h.county, h.hh_no, h.head_name FROM households h
 WHERE h.hh_no = $3 AND h.area_code BETWEEN $1 AND $2 ORDER BY h.id LIMIT 1;
+
+-- The same through UNIQUE (county, hh_no): county $4.
+-- name: ledger_household_by_county_no scoped
+SELECT h.id, h.area_code, h.county, h.hh_no, h.head_name FROM households h
+WHERE h.county = $4 AND h.hh_no = $3 AND h.area_code BETWEEN $1 AND $2;
 
 -- name: ledger_household_by_id scoped
 SELECT h.id, h.area_code, h.county, h.hh_no, h.head_name FROM households h
