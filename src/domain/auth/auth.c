@@ -423,6 +423,58 @@ static zx_err login_locked(zx_conn *c, const zx_actor *who, int64_t until, int64
 	return login_refused(c, who, "locked", "账号锁定中", ZX_ELOCKED, "account_locked", msg, ei);
 }
 
+/* A wrong password under a name that does not exist: counted in login_throttle and
+ * locked exactly like an account (5 in a row → ZX_LOCK_SECONDS), with the same answers,
+ * so that neither the status, the body nor the timing tells a stranger which user names
+ * exist. The caller has already spent the password hash's time. */
+static zx_err unknown_name_failed(zx_conn *c, const zx_actor *anon, const char *username, zx_errinfo *ei)
+{
+	int64_t now = zx_now();
+	zx_err e = zx_tx_begin_write(c);
+	if (e)
+		return e;
+	zx_stmt *s;
+	int failed = 0;
+	int64_t until = 0;
+	e = zx_query_open(c, NULL, ZXQ_login_throttle_get, ZX_ARGS(ZX_TEXT(username)), &s);
+	if (!e) {
+		bool row;
+		e = zx_stmt_next(s, &row);
+		if (!e && row) {
+			failed = (int)zx_col_int(s, 0);
+			until = zx_col_int(s, 1);
+		}
+		zx_stmt_done(s);
+	}
+	if (!e && until > now) {
+		zx_tx_rollback(c);
+		return login_locked(c, anon, until, now, ei);
+	}
+	bool lock = ++failed >= ZX_LOCK_AFTER_FAILURES;
+	if (lock) {
+		until = now + ZX_LOCK_SECONDS;
+		failed = 0;
+	}
+	if (!e)
+		e = zx_exec(c, NULL, ZXQ_login_throttle_set,
+		            ZX_ARGS(ZX_TEXT(username), ZX_INT(failed), ZX_INT(lock ? until : 0)), NULL);
+	if (!e)
+		e = zx_audit_write(c, anon, "login", "session", "fail", "用户名不存在");
+	if (!e && lock)
+		e = zx_audit_write(c, anon, "account.lock", "user", "ok", "不存在的用户名连续5次登录失败");
+	if (!e)
+		e = zx_tx_commit(c);
+	if (e) {
+		zx_tx_rollback(c);
+		return e;
+	}
+	if (lock)
+		return zx_fail(ei, ZX_ELOCKED, "account_locked", NULL, 0,
+		               "密码连续错误 %d 次，账号已锁定 %d 分钟", ZX_LOCK_AFTER_FAILURES,
+		               ZX_LOCK_SECONDS / 60);
+	return zx_fail(ei, ZX_EAUTH, "bad_credentials", NULL, 0, "%s", MSG_BAD_CREDENTIALS);
+}
+
 zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo *ei)
 {
 	const char *username = in->username, *password = in->password, *client_ip = in->client_ip;
@@ -440,17 +492,18 @@ zx_err zx_auth_login(zx_conn *c, const zx_login *in, zx_session *out, zx_errinfo
 	if (e == ZX_ENOTFOUND) {
 		pthread_once(&dummy_once, dummy_hash_init);
 		zx_password_verify(dummy_hash, password);
-		return login_refused(c, &anon, "fail", "用户名不存在", ZX_EAUTH, "bad_credentials",
-		                     MSG_BAD_CREDENTIALS, ei);
+		return unknown_name_failed(c, &anon, username, ei);
 	}
 	if (e)
 		return e;
 	zx_actor who;
 	actor_from_user(&r.u, client_ip, &who);
 	int64_t now = zx_now();
+	/* Verified even when locked (the result is not used then): a locked account takes as
+	 * long to answer as an unknown name or a wrong password. */
+	bool ok = zx_password_verify(r.pw_hash, password) == ZX_OK;
 	if (r.u.locked_until > now)
 		return login_locked(c, &who, r.u.locked_until, now, ei);
-	bool ok = zx_password_verify(r.pw_hash, password) == ZX_OK;
 	e = zx_tx_begin_write(c);
 	if (e)
 		return e;
