@@ -7,8 +7,10 @@
  *   - Algorithms are fetched once (pthread_once) and kept for the life of the process:
  *     EVP_*_fetch is a provider lookup far slower than hashing an 18-character ID, and
  *     imports hash millions of them. Likewise each thread keeps one keyed HMAC context
- *     (freed by a pthread key destructor); it is only reused when the caller's key
- *     bytes equal the recorded ones, and never left keyed differently from them.
+ *     and one keyed SM4-CTR context (freed and wiped by pthread key destructors); each is
+ *     only reused when the caller's key bytes equal the recorded ones, and never left
+ *     keyed differently from them. IVs come from a per-thread reserve of libsodium
+ *     random bytes, each byte handed out once and wiped.
  *   - The void primitives (zx_sm3, zx_hmac_sm3) can fail only when OpenSSL runs out of
  *     memory or the algorithm vanished. They abort rather than return a zero digest,
  *     because a wrong digest silently corrupts the audit chain or merges every person
@@ -28,6 +30,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +64,11 @@ static EVP_CIPHER *sm4_ctr_cipher;
 static EVP_MAC *hmac_mac;
 static pthread_key_t hmac_cache_tls;
 static int hmac_cache_ok;
+static pthread_key_t sm4_cache_tls;
+static int sm4_cache_ok;
 
 static void hmac_cache_free(void *p);
+static void sm4_cache_free(void *p);
 
 static void algs_load(void)
 {
@@ -79,6 +85,7 @@ static void algs_load(void)
 	}
 	/* Without the cache HMAC still works, only slower. */
 	hmac_cache_ok = pthread_key_create(&hmac_cache_tls, hmac_cache_free) == 0;
+	sm4_cache_ok = pthread_key_create(&sm4_cache_tls, sm4_cache_free) == 0;
 	algs_ok = 1;
 }
 
@@ -203,6 +210,92 @@ void zx_hmac_sm3(const void *key, size_t keylen, const void *data, size_t n, uin
 	EVP_MAC_CTX_free(owned);
 }
 
+/* One SM4-CTR context per thread, keyed once: a field is re-armed with its own IV only
+ * (EVP_EncryptInit_ex2 with no cipher and no key keeps the key schedule), where a fresh
+ * context per call cost a provider lookup and a key expansion for an 18-byte ID. Also a
+ * per-thread reserve of random bytes for IVs, refilled 4 KiB at a time from libsodium
+ * (one getrandom call instead of one per field). Both are wiped when the thread ends. */
+#define IV_RESERVE 4096
+
+typedef struct sm4_cache {
+	EVP_CIPHER_CTX *ctx;
+	bool keyed;
+	uint8_t key[ZX_SM4_KEY_LEN];
+	size_t iv_left;
+	uint8_t iv_reserve[IV_RESERVE];
+} sm4_cache;
+
+static void sm4_cache_free(void *p)
+{
+	sm4_cache *c = p;
+	if (!c)
+		return;
+	EVP_CIPHER_CTX_free(c->ctx);
+	sodium_memzero(c, sizeof(*c));
+	free(c);
+}
+
+static sm4_cache *sm4_cache_get(void)
+{
+	if (!sm4_cache_ok)
+		return NULL;
+	sm4_cache *c = pthread_getspecific(sm4_cache_tls);
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		if (pthread_setspecific(sm4_cache_tls, c) != 0) {
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* A fresh random IV, from the thread's reserve when there is one. */
+static void random_iv(uint8_t iv[IV_LEN])
+{
+	sm4_cache *c = sm4_cache_get();
+	if (!c) {
+		randombytes_buf(iv, IV_LEN);
+		return;
+	}
+	if (c->iv_left < IV_LEN) {
+		randombytes_buf(c->iv_reserve, sizeof(c->iv_reserve));
+		c->iv_left = sizeof(c->iv_reserve);
+	}
+	uint8_t *from = c->iv_reserve + sizeof(c->iv_reserve) - c->iv_left;
+	memcpy(iv, from, IV_LEN);
+	sodium_memzero(from, IV_LEN); /* each random byte is handed out once */
+	c->iv_left -= IV_LEN;
+}
+
+/* The thread's context armed with key and iv, or NULL (then the caller makes its own). */
+static EVP_CIPHER_CTX *sm4_cached_ctx(const uint8_t key[ZX_SM4_KEY_LEN], const uint8_t iv[16])
+{
+	sm4_cache *c = sm4_cache_get();
+	if (!c)
+		return NULL;
+	if (c->ctx && c->keyed && CRYPTO_memcmp(c->key, key, ZX_SM4_KEY_LEN) == 0) {
+		if (EVP_EncryptInit_ex2(c->ctx, NULL, NULL, iv, NULL) == 1)
+			return c->ctx;
+	} else {
+		if (!c->ctx && !(c->ctx = EVP_CIPHER_CTX_new()))
+			return NULL;
+		if (EVP_EncryptInit_ex2(c->ctx, sm4_ctr_cipher, key, iv, NULL) == 1) {
+			memcpy(c->key, key, ZX_SM4_KEY_LEN);
+			c->keyed = true;
+			return c->ctx;
+		}
+	}
+	/* Never leave a context keyed differently from c->key. */
+	EVP_CIPHER_CTX_free(c->ctx);
+	c->ctx = NULL;
+	c->keyed = false;
+	sodium_memzero(c->key, sizeof(c->key));
+	return NULL;
+}
+
 zx_err zx_sm4_ctr(const uint8_t key[ZX_SM4_KEY_LEN], const uint8_t iv[16], const void *in, size_t n,
                   void *out)
 {
@@ -214,11 +307,15 @@ zx_err zx_sm4_ctr(const uint8_t key[ZX_SM4_KEY_LEN], const uint8_t iv[16], const
 		return ZX_EINTERNAL;
 	zx_err err = ZX_EINTERNAL;
 	int outl = 0, finl = 0;
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	if (!ctx)
-		return ZX_ENOMEM;
-	if (EVP_EncryptInit_ex2(ctx, sm4_ctr_cipher, key, iv, NULL) != 1)
-		goto out;
+	EVP_CIPHER_CTX *owned = NULL;
+	EVP_CIPHER_CTX *ctx = sm4_cached_ctx(key, iv);
+	if (!ctx) {
+		owned = ctx = EVP_CIPHER_CTX_new();
+		if (!ctx)
+			return ZX_ENOMEM;
+		if (EVP_EncryptInit_ex2(ctx, sm4_ctr_cipher, key, iv, NULL) != 1)
+			goto out;
+	}
 	if (n > 0 && EVP_EncryptUpdate(ctx, out, &outl, in, (int)n) != 1)
 		goto out;
 	if (EVP_EncryptFinal_ex(ctx, (uint8_t *)out + outl, &finl) != 1)
@@ -227,9 +324,16 @@ zx_err zx_sm4_ctr(const uint8_t key[ZX_SM4_KEY_LEN], const uint8_t iv[16], const
 		goto out;
 	err = ZX_OK;
 out:
-	if (err)
+	if (err) {
 		zx_error("crypto: SM4-CTR failed");
-	EVP_CIPHER_CTX_free(ctx);
+		if (!owned) { /* a cached context in an unknown state: drop it */
+			sm4_cache *c = sm4_cache_get();
+			EVP_CIPHER_CTX_free(c->ctx);
+			c->ctx = NULL;
+			c->keyed = false;
+		}
+	}
+	EVP_CIPHER_CTX_free(owned);
 	return err;
 }
 
@@ -374,7 +478,7 @@ zx_err zx_field_encrypt(const zx_keys *k, const char *plain, char *out_enc, size
 	uint8_t *raw = raw_len <= sizeof(stack) ? stack : malloc(raw_len);
 	if (!raw)
 		return ZX_ENOMEM;
-	randombytes_buf(raw, IV_LEN);
+	random_iv(raw);
 	zx_err err = zx_sm4_ctr(k->enc, raw, plain, n, raw + IV_LEN);
 	if (err)
 		goto out;

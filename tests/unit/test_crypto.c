@@ -259,6 +259,34 @@ static void test_sm4_ctr_matches_published_vector(void **state)
 	                 "f234bc0e24c11980fd1286310ce37b926e02fcd0faa0baf38b2933851d824514");
 }
 
+/* The thread's cached SM4 context is re-keyed and re-armed per call: alternating keys and
+ * IVs on one thread still give the published vector every time, never the other key's or
+ * the previous IV's keystream. */
+static void test_sm4_ctr_alternating_keys_and_ivs_on_one_thread(void **state)
+{
+	(void)state;
+	uint8_t key[16], other[16], iv[16], iv2[16], pt[64], ct[64], ct2[64], first_other[64];
+	unhex("0123456789abcdeffedcba9876543210", key, 16);
+	memset(other, 0x42, sizeof(other));
+	unhex("000102030405060708090a0b0c0d0e0f", iv, 16);
+	memset(iv2, 0x07, sizeof(iv2));
+	unhex("aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbccccccccccccccccdddddddddddddddd"
+	      "eeeeeeeeeeeeeeeeffffffffffffffffaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb",
+	      pt, 64);
+	assert_int_equal(zx_sm4_ctr(other, iv, pt, sizeof(pt), first_other), ZX_OK);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(zx_sm4_ctr(key, iv2, pt, sizeof(pt), ct2), ZX_OK); /* same key, other IV */
+		assert_int_equal(zx_sm4_ctr(key, iv, pt, sizeof(pt), ct), ZX_OK);
+		assert_hex_equal(ct, sizeof(ct),
+		                 "ac3236cb970cc20791364c395a1342d1a3cbc1878c6f30cd074cce385cdd70c7"
+		                 "f234bc0e24c11980fd1286310ce37b926e02fcd0faa0baf38b2933851d824514");
+		assert_memory_not_equal(ct, ct2, sizeof(ct));
+		assert_int_equal(zx_sm4_ctr(other, iv, pt, sizeof(pt), ct2), ZX_OK); /* other key, same IV */
+		assert_memory_equal(ct2, first_other, sizeof(ct2));
+		assert_memory_not_equal(ct, ct2, sizeof(ct));
+	}
+}
+
 static void test_sm4_ctr_keystream_starts_with_ecb_of_iv(void **state)
 {
 	(void)state;
@@ -432,6 +460,25 @@ static void test_field_encrypt_twice_gives_different_ciphertexts(void **state)
 	assert_int_equal(zx_field_encrypt(&k, "510722198001011231", a, sizeof(a)), ZX_OK);
 	assert_int_equal(zx_field_encrypt(&k, "510722198001011231", b, sizeof(b)), ZX_OK);
 	assert_string_not_equal(a, b);
+}
+
+/* IVs come from a per-thread reserve refilled 4 KiB at a time: across several refills
+ * every ciphertext of the same value differs and decrypts back. */
+static void test_field_encrypt_ivs_stay_distinct_across_reserve_refills(void **state)
+{
+	(void)state;
+	zx_keys k = test_keys(3);
+	enum { N = 700 }; /* 700 IVs of 16 bytes: 2.7 refills of a 4 KiB reserve */
+	static char enc[N][128];
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(zx_field_encrypt(&k, "510722198001011231", enc[i], sizeof(enc[i])), ZX_OK);
+		char plain[64];
+		assert_int_equal(zx_field_decrypt(&k, enc[i], plain, sizeof(plain)), ZX_OK);
+		assert_string_equal(plain, "510722198001011231");
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++)
+			assert_true(strncmp(enc[i], enc[j], 24) != 0); /* the IV's base64 */
 }
 
 static void test_field_encrypt_layout_is_base64_of_iv_then_sm4_ctr(void **state)
@@ -890,6 +937,7 @@ int main(void)
 	    cmocka_unit_test(test_hmac_sm3_stays_correct_when_keys_alternate),
 	    cmocka_unit_test(test_hmac_sm3_is_correct_from_many_threads),
 	    cmocka_unit_test(test_sm4_ctr_matches_published_vector),
+	    cmocka_unit_test(test_sm4_ctr_alternating_keys_and_ivs_on_one_thread),
 	    cmocka_unit_test(test_sm4_ctr_keystream_starts_with_ecb_of_iv),
 	    cmocka_unit_test(test_sm4_ctr_round_trips_in_place),
 	    cmocka_unit_test(test_sm4_ctr_rejects_missing_arguments),
@@ -902,6 +950,7 @@ int main(void)
 	    cmocka_unit_test(test_base64_round_trips_every_byte_and_length),
 	    cmocka_unit_test(test_field_encrypt_round_trips),
 	    cmocka_unit_test(test_field_encrypt_twice_gives_different_ciphertexts),
+	    cmocka_unit_test(test_field_encrypt_ivs_stay_distinct_across_reserve_refills),
 	    cmocka_unit_test(test_field_encrypt_layout_is_base64_of_iv_then_sm4_ctr),
 	    cmocka_unit_test(test_field_encrypt_needs_room_for_the_whole_output),
 	    cmocka_unit_test(test_field_encrypt_handles_values_larger_than_the_stack_buffer),
