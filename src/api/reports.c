@@ -9,7 +9,8 @@
  *   GET    /api/v1/reports/{id}/preview           the saved draft rendered: blocks of runs, each
  *   POST   /api/v1/reports/{id}/preview           figure with its name; figures with label,
  *                                                 definition, source query and as-of date
- *                                                 (POST: the unsaved {title, body}, nothing stored)
+ *                                                 (POST: the unsaved {title, body}, nothing stored;
+ *                                                 figures up to a minute old are reused)
  *   GET    /api/v1/reports/{id}/figures           every figure of the registry for the draft's
  *                                                 area and year (the insert-figure picker)
  *   GET    /api/v1/reports/{id}/download?format=docx|md
@@ -210,15 +211,18 @@ static json_t *preview_json(const zx_rdoc *d)
 	return json_pack("{s:o,s:o}", "blocks", blocks, "figures", figs);
 }
 
-/* Renders title + body for the draft's area and year; replies with the error itself. */
-static zx_rdoc *render(api_call *c, const zx_report_draft *d, const char *title, const char *body)
+/* Renders title + body for the draft's area and year; replies with the error itself. A preview
+ * may reuse figures computed in the last minute (report.h); a download never does. */
+static zx_rdoc *render(api_call *c, const zx_report_draft *d, const char *title, const char *body,
+                       bool preview)
 {
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
 	zx_rdoc *doc = NULL;
 	zx_err e = zx_report_check(title, body, &ei);
 	if (!e)
-		e = zx_report_render(c->conn, c->actor, d->area_code, d->year, title, body, &doc, &ei);
+		e = (preview ? zx_report_preview : zx_report_render)(c->conn, c->actor, d->area_code, d->year,
+		                                                     title, body, &doc, &ei);
 	if (e)
 		api_error(c, e, &ei);
 	return doc;
@@ -241,7 +245,7 @@ static void preview(api_call *c, bool unsaved)
 		api_error(c, e, &ei);
 		return;
 	}
-	zx_rdoc *doc = render(c, &d, unsaved ? title : d.title, unsaved ? body : d.body);
+	zx_rdoc *doc = render(c, &d, unsaved ? title : d.title, unsaved ? body : d.body, true);
 	if (doc)
 		api_json(c, 200, preview_json(doc));
 	zx_rdoc_free(doc);
@@ -346,7 +350,7 @@ static void report_download(api_call *c)
 		api_error(c, e, &ei);
 		return;
 	}
-	zx_rdoc *doc = render(c, &d, d.title, d.body);
+	zx_rdoc *doc = render(c, &d, d.title, d.body, false);
 	if (!doc) {
 		zx_report_draft_release(&d);
 		return;

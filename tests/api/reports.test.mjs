@@ -265,3 +265,25 @@ describe('zhenxing report', () => {
     assert.match(t.stderr, /第 3 行/);
   });
 });
+
+describe('figures while editing', () => {
+  test('a preview may reuse figures computed in the last minute; a download always reads the data', async () => {
+    const d = (await createDraft(admin, COUNTY)).json.report;
+    const figure = async (p) => {
+      const r = await zx.req(`/api/v1/reports/${d.id}${p}`, { session: admin });
+      assert.equal(r.status, 200, r.text);
+      return p.startsWith('/preview') ? r.json.figures.tuopin_households.text : r.text.match(/全县(\d+户)、/)[1];
+    };
+    assert.equal(await figure('/preview'), `${tuopinCounty}户`);
+    const hh = (await sql(zx.db, `SELECT hh_no FROM households WHERE hh_type = '一般农户' ORDER BY hh_no LIMIT 1`)).trim();
+    await sql(zx.db, `UPDATE households SET hh_type = '脱贫户' WHERE hh_no = '${hh}'`);
+    try {
+      assert.equal(await figure('/preview'), `${tuopinCounty}户`, 'the preview within the minute');
+      assert.equal(await figure('/download?format=md'), `${tuopinCounty + 1}户`, 'the download');
+      // the download refreshed the figures the preview reuses
+      assert.equal(await figure('/preview'), `${tuopinCounty + 1}户`);
+    } finally {
+      await sql(zx.db, `UPDATE households SET hh_type = '一般农户' WHERE hh_no = '${hh}'`);
+    }
+  });
+});

@@ -12,6 +12,8 @@
 #include "domain/report/report.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +59,73 @@ bool zx_report_builtin(const char *name)
 
 typedef struct resolver {
 	zx_fig_ctx *x;
+	bool recent_ok; /* a value from the cache younger than ZX_REPORT_PREVIEW_TTL will do */
 	zx_figure fig;
 	char text[160];
 	char as_of[16];
+	char hit_as_of[16];
 } resolver;
+
+/* ---- recent figures -----------------------------------------------------------------------
+ * While a draft is edited every pause re-renders its preview; at a county's size the figures
+ * cost seconds of CPU. Values computed in the last ZX_REPORT_PREVIEW_TTL seconds for the same
+ * area and year are reused by previews (downloads and the CLI always compute afresh and
+ * refresh the cache). Direct-mapped: a collision simply recomputes. The caller's access to the
+ * area is checked by zx_fig_ctx_init before the cache is consulted. */
+
+#define CACHE_SLOTS 1024
+
+typedef struct cache_slot {
+	const zx_figure_def *def;
+	char area[13];
+	int year;
+	int64_t at;
+	char text[64];
+} cache_slot;
+
+static cache_slot cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static cache_slot *slot_of(const char *area, int year, const zx_figure_def *d)
+{
+	uint64_t h = (uint64_t)(uintptr_t)d * 0x9e3779b97f4a7c15ull ^ (uint64_t)year * 0xff51afd7ed558ccdull;
+	for (const char *p = area; *p; p++)
+		h = (h ^ (uint64_t)(unsigned char)*p) * 0x100000001b3ull;
+	return &cache[h % CACHE_SLOTS];
+}
+
+static bool cache_get(const zx_fig_ctx *x, const zx_figure_def *d, char *text, size_t textsz, int64_t *at)
+{
+	bool hit = false;
+	pthread_mutex_lock(&cache_mu);
+	cache_slot *s = slot_of(x->area, x->year, d);
+	if (s->def == d && s->year == x->year && strcmp(s->area, x->area) == 0 && s->at <= x->now &&
+	    x->now - s->at < ZX_REPORT_PREVIEW_TTL) {
+		snprintf(text, textsz, "%s", s->text);
+		*at = s->at;
+		hit = true;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return hit;
+}
+
+static void cache_put(const zx_fig_ctx *x, const zx_figure_def *d, const char *text)
+{
+	pthread_mutex_lock(&cache_mu);
+	cache_slot *s = slot_of(x->area, x->year, d);
+	s->def = d;
+	snprintf(s->area, sizeof s->area, "%s", x->area);
+	s->year = x->year;
+	s->at = x->now;
+	snprintf(s->text, sizeof s->text, "%s", text);
+	pthread_mutex_unlock(&cache_mu);
+}
+
+static void date_of(int64_t t, char *out, size_t outsz)
+{
+	int ymd = zx_ymd_of(t);
+	snprintf(out, outsz, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -122,20 +187,28 @@ static zx_err resolve(void *ctx, const char *name, zx_tpl_figure *out)
 	const zx_figure_def *d = zx_figure_def_find(name);
 	if (!d)
 		return ZX_ENOTFOUND;
-	zx_err e = zx_figure_compute(r->x, d, &r->fig);
-	if (e)
-		return e;
-	out->text = r->fig.text;
 	out->label = d->label;
 	out->unit = d->unit;
 	out->definition = d->definition;
 	out->source = d->source;
+	int64_t at;
+	if (r->recent_ok && cache_get(r->x, d, r->text, sizeof r->text, &at)) {
+		date_of(at, r->hit_as_of, sizeof r->hit_as_of);
+		out->text = r->text;
+		out->as_of = r->hit_as_of;
+		return ZX_OK;
+	}
+	zx_err e = zx_figure_compute(r->x, d, &r->fig);
+	if (e)
+		return e;
+	cache_put(r->x, d, r->fig.text);
+	out->text = r->fig.text;
 	out->as_of = r->as_of;
 	return ZX_OK;
 }
 
-zx_err zx_report_render(zx_conn *c, const zx_actor *a, const char *area, int year, const char *title,
-                        const char *body, zx_rdoc **out, zx_errinfo *ei)
+static zx_err render(zx_conn *c, const zx_actor *a, const char *area, int year, const char *title,
+                     const char *body, bool recent_ok, zx_rdoc **out, zx_errinfo *ei)
 {
 	*out = NULL;
 	zx_buf text = ZX_BUF_INIT(ZX_TPL_MAX_BYTES + ZX_REPORT_TITLE_MAX + 16);
@@ -155,9 +228,8 @@ zx_err zx_report_render(zx_conn *c, const zx_actor *a, const char *area, int yea
 	if (own)
 		e = zx_tx_begin_read(c);
 	if (!e) {
-		resolver r = {.x = &x};
-		int ymd = zx_ymd_of(x.now);
-		snprintf(r.as_of, sizeof r.as_of, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+		resolver r = {.x = &x, .recent_ok = recent_ok};
+		date_of(x.now, r.as_of, sizeof r.as_of);
 		/* With a title in front, the body's lines keep their own numbers (1 = its first). */
 		e = zx_tpl_render_from(zx_buf_str(&text), text.len, title ? -1 : 1, resolve, &r, out, ei);
 	}
@@ -172,6 +244,18 @@ zx_err zx_report_render(zx_conn *c, const zx_actor *a, const char *area, int yea
 	zx_fig_ctx_done(&x);
 	zx_buf_release(&text);
 	return e;
+}
+
+zx_err zx_report_render(zx_conn *c, const zx_actor *a, const char *area, int year, const char *title,
+                        const char *body, zx_rdoc **out, zx_errinfo *ei)
+{
+	return render(c, a, area, year, title, body, false, out, ei);
+}
+
+zx_err zx_report_preview(zx_conn *c, const zx_actor *a, const char *area, int year, const char *title,
+                         const char *body, zx_rdoc **out, zx_errinfo *ei)
+{
+	return render(c, a, area, year, title, body, true, out, ei);
 }
 
 /* The default template's "# " line and the rest. */

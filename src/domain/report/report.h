@@ -71,6 +71,12 @@ zx_err zx_report_check(const char *title, const char *body, zx_errinfo *ei);
 zx_err zx_report_render(zx_conn *c, const zx_actor *a, const char *area, int year, const char *title,
                         const char *body, zx_rdoc **out, zx_errinfo *ei);
 
+/* The same for the editor's preview: a figure computed for the same area and year in the last
+ * ZX_REPORT_PREVIEW_TTL seconds (by any render) is reused, its as_of the day it was computed. */
+#define ZX_REPORT_PREVIEW_TTL 60
+zx_err zx_report_preview(zx_conn *c, const zx_actor *a, const char *area, int year, const char *title,
+                         const char *body, zx_rdoc **out, zx_errinfo *ei);
+
 /* The default template rendered for (area, year): what `zhenxing report` writes. */
 zx_err zx_report_render_default(zx_conn *c, const zx_actor *a, const char *area, int year, zx_rdoc **out,
                                 zx_errinfo *ei);
