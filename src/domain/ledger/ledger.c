@@ -98,7 +98,7 @@ static zx_err parse_person(zx_ledger_ctx *x, const zx_ledger_field *f, const cha
                            links *lk, zx_errinfo *ei)
 {
 	zx_stmt *s = NULL;
-	zx_err e;
+	zx_err e = ZX_OK;
 	bool by_id = v[0] == '#';
 	char bidx[ZX_BIDX_HEX_LEN + 1] = "";
 	if (by_id) {
@@ -157,7 +157,7 @@ static zx_err find_household(zx_ledger_ctx *x, const zx_ledger_field *f, const c
                              char area[13], zx_errinfo *ei)
 {
 	zx_stmt *s = NULL;
-	zx_err e;
+	zx_err e = ZX_OK;
 	if (v[0] == '#') {
 		char *end;
 		long long hid = strtoll(v + 1, &end, 10);
