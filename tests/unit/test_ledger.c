@@ -593,6 +593,38 @@ static void test_project_funds_and_industry_share(void **state)
 	zxt_db_close(&d);
 }
 
+static void test_employment_months_and_region(void **state)
+{
+	(void)state;
+	zxt_db d;
+	open_db(&d);
+	zx_actor clerk;
+	zxt_actor(&clerk, ZX_ROLE_VILLAGE_CLERK, ZXT_VILLAGE_A2);
+	zx_errinfo ei;
+	kv ok[] = {{"person", P3},        {"place", "浙江宁波"},  {"region", "省外"}, {"months", "10"},
+	           {"income", "4.2万元"}, {"date", "2024-12-31"}, {NULL, NULL}};
+	assert_int_equal(add(&d, &clerk, "employment", ok, NULL, &ei), ZX_OK);
+	assert_int_equal(
+	    sql_int(&d, "SELECT count(*) FROM ledger_entries WHERE category = '省外' AND quantity = 10 AND "
+	                "amount_fen = 4200000 AND person_id IS NOT NULL AND household_id IS NOT NULL"),
+	    1);
+	kv months[] = {{"person", P3},  {"place", "宁波"},      {"months", "13"},
+	               {"income", "1"}, {"date", "2024-12-31"}, {NULL, NULL}};
+	assert_int_equal(add(&d, &clerk, "employment", months, NULL, &ei), ZX_EVALIDATION);
+	assert_string_equal(ei.code, "out_of_range");
+	assert_string_equal(ei.field, "务工月数");
+	kv region[] = {{"person", P3},  {"place", "宁波"},      {"region", "国外"}, {"months", "1"},
+	               {"income", "1"}, {"date", "2024-12-31"}, {NULL, NULL}};
+	assert_int_equal(add(&d, &clerk, "employment", region, NULL, &ei), ZX_EVALIDATION);
+	assert_string_equal(ei.code, "invalid_enum");
+	kv nobody[] = {
+	    {"place", "宁波"}, {"months", "1"}, {"income", "1"}, {"date", "2024-12-31"}, {NULL, NULL}};
+	assert_int_equal(add(&d, &clerk, "employment", nobody, NULL, &ei), ZX_EVALIDATION);
+	assert_string_equal(ei.code, "required");
+	assert_non_null(strstr(ei.message, "证件号码"));
+	zxt_db_close(&d);
+}
+
 /* ---- totals and list ---------------------------------------------------------------------------- */
 
 static void test_totals_and_list_filters(void **state)
@@ -740,6 +772,7 @@ int main(void)
 	    cmocka_unit_test(test_one_person_never_holds_two_overlapping_posts),
 	    cmocka_unit_test(test_collective_weak_village_threshold_and_one_row_a_year),
 	    cmocka_unit_test(test_project_funds_and_industry_share),
+	    cmocka_unit_test(test_employment_months_and_region),
 	    cmocka_unit_test(test_totals_and_list_filters),
 	    cmocka_unit_test(test_import_files),
 	};
