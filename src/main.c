@@ -19,6 +19,7 @@ static const struct {
     {"import", cmd_import, "导入数据（households：家庭成员表 CSV/XLSX）"},
     {"export", cmd_export, "导出农户家庭成员表（CSV/XLSX，与导入模板一致）"},
     {"check", cmd_check, "检查数据库完整性和审计日志链"},
+    {"figures", cmd_figures, "查看指标（list：指标清单；show：某区域某年度的指标值）"},
     {"screen", cmd_screen, "防返贫监测排查（按规则筛查疑似对象）"},
     {"policy", cmd_policy, "设置或查看监测线等政策参数（set / show）"},
     {"indicator", cmd_indicator, "设置目标任务或查看指标完成情况（set / show）"},
@@ -26,6 +27,7 @@ static const struct {
     {"backup", cmd_backup, "在线备份数据库（可 SM4 加密）"},
     {"restore", cmd_restore, "从备份恢复数据库（先校验）"},
     {"migrate", cmd_migrate, "创建或升级数据库结构"},
+    {"copy", cmd_copy, "在 SQLite 与 PostgreSQL 之间复制整个数据库（校验行数与校验和）"},
 };
 
 static int usage(void)

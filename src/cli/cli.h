@@ -27,13 +27,16 @@ int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_figures(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_indicator(int argc, char **argv);
 /* `zhenxing import income|warnings …` (argv[0] is the kind); called by cmd_import. */
 int cmd_import_monitoring(int argc, char **argv);
-/* `zhenxing import ledger --kind KIND â¦` (argv[0] is "ledger"); called by cmd_import. */
+/* `zhenxing import ledger --kind KIND …` (argv[0] is "ledger"); called by cmd_import. */
 int cmd_import_ledger(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+/* `zhenxing copy --from SRC --to DST`: a whole database between SQLite and PostgreSQL. */
+int cmd_copy(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "store/native.h"
 #include "store/store_impl.h"
 
 typedef struct pg_conn {
@@ -398,3 +399,8 @@ const zx_store_ops zx_pg_ops = {
     .migrations = zx_migrations_pg,
     .migration_count = &zx_migrations_pg_count,
 };
+
+PGconn *zx_conn_pg(zx_conn *c)
+{
+	return c && c->store->backend == ZX_BACKEND_PG ? ((pg_conn *)c)->pg : NULL;
+}

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "store/native.h"
 #include "store/store_impl.h"
 
 /* Arguments a statement can take ($1..$MAX_BIND; store.c allows fewer). */
@@ -492,3 +493,8 @@ const zx_store_ops zx_sqlite_ops = {
     .migrations = zx_migrations_sqlite,
     .migration_count = &zx_migrations_sqlite_count,
 };
+
+sqlite3 *zx_conn_sqlite(zx_conn *c)
+{
+	return c && c->store->backend == ZX_BACKEND_SQLITE ? ((lite_conn *)c)->db : NULL;
+}
