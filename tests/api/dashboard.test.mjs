@@ -4,14 +4,10 @@
 // from the surveys, docs/figures.md documents the registry row by row, and both routes are
 // scoped (403 outside the caller's area, a village clerk sees only its village).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { assertError, startCounty } from '../lib/zxserver.mjs';
-
-const exec = promisify(execFile);
+import { assertError, sql, startCounty } from '../lib/zxserver.mjs';
 
 const YEAR = 2026;
 let zx;
@@ -44,13 +40,6 @@ async function figures(session, area, year = YEAR) {
   const r = await zx.req(`/api/v1/figures?area=${area}&year=${year}`, { session });
   assert.equal(r.status, 200, r.text);
   return r.json;
-}
-
-// Facts other modules own (income surveys) are written with the sqlite3 shell on the live WAL
-// database, as `zhenxing import income` would next to the running server.
-async function sql(db, q) {
-  const { stdout } = await exec('sqlite3', ['-cmd', '.timeout 5000', db, q]);
-  return stdout.trim();
 }
 
 function byName(list) {
@@ -116,12 +105,13 @@ describe('figures', () => {
 
   test('人均纯收入 is Σ 纯收入 / Σ 人口 of the surveyed 脱贫户, with growth over last year', async () => {
     const v = zx.areas.townA;
+    // Income surveys (another module's facts) are written straight into the live database.
     const rows = (await sql(zx.db, `SELECT id || ',' || size || ',' || area_code FROM households
       WHERE substr(area_code, 1, 9) = '${v.slice(0, 9)}' AND hh_type = '脱贫户' AND size > 0 ORDER BY id LIMIT 2`))
-      .split('\n');
+      .trim().split('\n');
     assert.equal(rows.length, 2, 'town A needs two 脱贫户');
     const [[id1, n1, v1], [id2, n2, v2]] = rows.map((r) => r.split(',').map(Number));
-    const survey = (id, year, netYuan, n) => `INSERT OR REPLACE INTO income_surveys (county, area_code,
+    const survey = (id, year, netYuan, n) => `INSERT INTO income_surveys (county, area_code,
       household_id, year, wage, business, property, transfer, expense, net, size, net_per_capita, updated_by,
       updated_at) VALUES ('510722', '${id === id1 ? v1 : v2}', ${id}, ${year}, ${netYuan * 100}, 0, 0, 0, 0, ${netYuan * 100},
       ${n}, ${Math.round((netYuan * 100) / n)}, 't', 0);`;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "assistance_fixture.h"
+#include "domain/assistance/visit.h"
 #include "domain/report/figures.h"
 #include "domain/report/figures_internal.h"
 
@@ -385,6 +386,80 @@ static void test_cases_eliminations_visits_measures_and_campaigns_of_the_year(vo
 	zx_clock_set(FX_T0 + 100 * FX_DAY);
 	county(&w, ZXT_COUNTY12, 2026, &g);
 	assert_string_equal(text(&g, "overdue_visits"), "6户");
+	/* the same count as the due list of the visits page */
+	zx_actor a;
+	fx_actor(&a, ZX_ROLE_COUNTY_ADMIN, ZXT_COUNTY12, NULL);
+	zx_due_filter df = {.area = "", .person = "", .max_items = 10};
+	zx_due_report r;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	assert_int_equal(zx_visit_due_report(w.f.d.c, &a, &df, &r, &ei), ZX_OK);
+	assert_int_equal(r.overdue, 6);
+	zx_due_report_release(&r);
+	/* with 一般农户 scheduled (every 60 days) the figures follow the full due report: h5 too */
+	fx_sql(&w.f, "INSERT INTO visit_schedules (county, area_code, target, interval_days, updated_at)"
+	             " VALUES ('510722', '510722000000', '一般农户', 60, 0)");
+	county(&w, ZXT_COUNTY12, 2026, &g);
+	assert_string_equal(text(&g, "overdue_visits"), "7户");
+	teardown(&w);
+}
+
+/* The income_rollup roll-up (migration 0013) against the surveys themselves. */
+static void assert_rollup_exact(world *w)
+{
+	assert_int_equal(
+	    fx_int(&w->f,
+	           "SELECT coalesce(sum(net), 0) * 1000 + coalesce(sum(persons), 0) FROM income_rollup"),
+	    fx_int(&w->f,
+	           "SELECT coalesce(sum(net), 0) * 1000 + coalesce(sum(size), 0) FROM income_surveys"));
+	assert_int_equal(
+	    fx_int(&w->f,
+	           "SELECT count(*) FROM (SELECT s.area_code, s.year, h.hh_type, CASE WHEN h.category <> '' "
+	           "THEN 1 ELSE 0 END AS m,"
+	           " CASE WHEN s.net_per_capita < 0 THEN -1 WHEN s.net_per_capita >= 3000000 THEN 30"
+	           " ELSE s.net_per_capita / 100000 END AS b, count(*) AS n, sum(s.net) AS net"
+	           " FROM income_surveys s JOIN households h ON h.id = s.household_id GROUP BY 1, 2, 3, 4, 5"
+	           " EXCEPT SELECT area_code, year, hh_type, monitored, band, households, net"
+	           " FROM income_rollup WHERE households <> 0) x"),
+	    0);
+}
+
+static void test_income_rollup_follows_surveys_and_households(void **state)
+{
+	(void)state;
+	world w;
+	build(&w);
+	figs g;
+	assert_rollup_exact(&w);
+	/* a survey corrected (the import's upsert): h1 2026 30000 → 33000 元 */
+	fx_sql(&w.f,
+	       "UPDATE income_surveys SET net = 3300000, wage = 3300000, net_per_capita = 1100000"
+	       " WHERE household_id = %lld AND year = 2026",
+	       (long long)w.h[1]);
+	county(&w, ZXT_COUNTY12, 2026, &g);
+	assert_string_equal(text(&g, "tuopin_income_per_capita"), "13556元");   /* 122001 / 9 */
+	assert_string_equal(text(&g, "monitored_income_per_capita"), "8500元"); /* 68000 / 8 */
+	/* h4 no longer monitored: its surveys leave the 监测户 figures */
+	fx_sql(&w.f, "UPDATE households SET category = '' WHERE id = %lld", (long long)w.h[4]);
+	county(&w, ZXT_COUNTY12, 2026, &g);
+	assert_string_equal(text(&g, "monitored_income_per_capita"), "11000元");
+	assert_string_equal(text(&g, "monitored_income_growth_pct"), "37.5%"); /* 11000 over 8000 */
+	/* h6 becomes 一般农户: 脱贫户 are h1, h2 */
+	fx_sql(&w.f, "UPDATE households SET hh_type = '一般农户' WHERE id = %lld", (long long)w.h[6]);
+	county(&w, ZXT_COUNTY12, 2026, &g);
+	assert_string_equal(text(&g, "tuopin_income_per_capita"), "13286元"); /* 93000 / 7 */
+	assert_rollup_exact(&w);
+	/* h2 deleted with its surveys; h3's 2025 survey deleted */
+	fx_sql(&w.f, "DELETE FROM households WHERE id = %lld", (long long)w.h[2]);
+	fx_sql(&w.f, "DELETE FROM income_surveys WHERE household_id = %lld", (long long)w.h[3]);
+	county(&w, ZXT_COUNTY12, 2026, &g);
+	assert_string_equal(text(&g, "tuopin_income_per_capita"), "11000元");
+	assert_string_equal(text(&g, "tuopin_income_per_capita_last"), "8000元");
+	assert_string_equal(text(&g, "surveyed_households"), "3户"); /* h1, h4, h6 */
+	assert_int_equal(
+	    fx_int(&w.f, "SELECT count(*) FROM income_surveys WHERE household_id = %lld", (long long)w.h[2]),
+	    0);
+	assert_rollup_exact(&w);
 	teardown(&w);
 }
 
@@ -476,6 +551,7 @@ int main(void)
 	    cmocka_unit_test(test_household_and_person_figures_by_type_and_category),
 	    cmocka_unit_test(test_income_per_capita_is_population_weighted_with_growth),
 	    cmocka_unit_test(test_cases_eliminations_visits_measures_and_campaigns_of_the_year),
+	    cmocka_unit_test(test_income_rollup_follows_surveys_and_households),
 	    cmocka_unit_test(test_scope_forbids_other_areas_and_defaults_to_the_own),
 	    cmocka_unit_test(test_children_carry_counts_income_and_overdue_per_town_and_village),
 	};

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "domain/assistance/visit.h"
 #include "domain/monitoring/policy.h"
 #include "domain/report/figures_internal.h"
@@ -103,9 +104,7 @@ zx_err zx_fig_load_income(zx_fig_ctx *x)
 		return ZX_OK;
 	zx_stmt *s;
 	zx_err e = zx_query_open(x->c, &x->scope, ZXQ_fig_income,
-	                         ZX_ARGS(ZX_INT(x->year), ZX_INT(x->year - 1), ZX_INT(child_len(x)),
-	                                 ZX_INT(ZX_FIG_BIN_FEN), ZX_INT(ZX_FIG_NBINS)),
-	                         &s);
+	                         ZX_ARGS(ZX_INT(x->year), ZX_INT(x->year - 1), ZX_INT(child_len(x))), &s);
 	if (e)
 		return e;
 	bool row;
@@ -281,11 +280,9 @@ zx_err zx_fig_load_campaigns(zx_fig_ctx *x)
 	return e;
 }
 
-zx_err zx_fig_load_due(zx_fig_ctx *x)
+/* The full due report (lists, helpers' own households, 一般农户 scheduled): counts only. */
+static zx_err due_from_report(zx_fig_ctx *x, fig_cache *k)
 {
-	fig_cache *k = fig_cache_of(x);
-	if (k->have_due)
-		return ZX_OK;
 	zx_due_filter f = {.area = x->area, .person = "", .max_items = 1};
 	zx_due_report r;
 	zx_errinfo ei;
@@ -304,8 +301,64 @@ zx_err zx_fig_load_due(zx_fig_ctx *x)
 			ch->overdue_visits += g[i].overdue;
 	}
 	zx_due_report_release(&r);
-	k->have_due = true;
 	return ZX_OK;
+}
+
+/* Due and overdue visits by the same rule (zx_visit_due, the county's schedule) over the
+ * covering index of the households scheduled by default (fig_due_scan). */
+zx_err zx_fig_load_due(zx_fig_ctx *x)
+{
+	fig_cache *k = fig_cache_of(x);
+	if (k->have_due)
+		return ZX_OK;
+	zx_schedule *sched = malloc(sizeof(*sched));
+	if (!sched)
+		return ZX_ENOMEM;
+	char county[7];
+	snprintf(county, sizeof(county), "%.6s", x->area);
+	zx_err e = zx_schedule_load(x->c, county, sched);
+	bool general = false;
+	for (int i = 0; !e && i < sched->n; i++)
+		general |= sched->rows[i].target == ZX_TARGET_GENERAL && sched->rows[i].interval_days > 0;
+	general |= !e && zx_schedule_interval(sched, x->area, ZX_TARGET_GENERAL, NULL) > 0;
+	if (!e && general) {
+		free(sched);
+		e = due_from_report(x, k);
+		k->have_due = !e;
+		return e;
+	}
+	zx_stmt *s = NULL;
+	if (!e)
+		e = zx_query_open(x->c, &x->scope, ZXQ_fig_due_scan, ZX_NOARGS, &s);
+	if (e) {
+		free(sched);
+		return e;
+	}
+	int today = zx_today_ymd();
+	bool row;
+	while (!(e = zx_stmt_next(s, &row)) && row) {
+		const char *area = zx_col_text(s, 0);
+		zx_visit_target t = zx_visit_target_of(zx_col_text(s, 1), zx_col_text(s, 2));
+		int interval = zx_schedule_interval(sched, area, t, NULL);
+		int last = zx_col_null(s, 4) ? 0 : (int)zx_col_int(s, 4);
+		int due_ymd, late;
+		zx_due_state st =
+		    zx_visit_due(today, interval, last, zx_ymd_of(zx_col_int(s, 3)), &due_ymd, &late);
+		if (st == ZX_DUE_NONE)
+			continue;
+		k->due_scheduled++;
+		k->due_soon += st == ZX_DUE_SOON;
+		if (st == ZX_DUE_OVERDUE) {
+			k->overdue_visits++;
+			fig_child *ch = child_of(k, area);
+			if (ch)
+				ch->overdue_visits++;
+		}
+	}
+	zx_stmt_done(s);
+	free(sched);
+	k->have_due = !e;
+	return e;
 }
 
 zx_err zx_fig_load_policy(zx_fig_ctx *x)
@@ -339,6 +392,7 @@ zx_err zx_fig_load_children(zx_fig_ctx *x)
 	memset(k->persons, 0, sizeof(k->persons));
 	memset(&k->inc, 0, sizeof(k->inc));
 	k->cases_opened = k->open_cases = k->overdue_cases = 0;
+	k->due_scheduled = k->due_soon = k->overdue_visits = 0;
 	int cap = 64;
 	k->children = calloc((size_t)cap, sizeof(fig_child));
 	if (!k->children)

@@ -16,7 +16,8 @@ extern const char *const zx_fig_types[FIG_NTYPES];
 extern const char *const zx_fig_cats[FIG_NCATS];
 
 /* Income histogram: bins of ZX_FIG_BIN_FEN of 人均纯收入 (bin -1 below zero, the last bin
- * everything from ZX_FIG_NBINS × width up). */
+ * everything from ZX_FIG_NBINS × width up). The bands are those of the income_rollup table
+ * (migration 0013_income_rollup.sql): change both together. */
 #define ZX_FIG_BIN_FEN ((int64_t)100000) /* 1000 元 */
 #define ZX_FIG_NBINS 30
 

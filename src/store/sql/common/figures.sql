@@ -9,17 +9,15 @@ SELECT substr(area_code, 1, $3), hh_type, category, coalesce(sum(households), 0)
 FROM household_counts WHERE area_code BETWEEN $1 AND $2
 GROUP BY substr(area_code, 1, $3), hh_type, category;
 
--- Income surveys of years $3 (this) and $4 (last) by child prefix (first $5 characters),
--- year, 户类型, monitored (category <> '') and bin of 人均纯收入 ($6 分 wide; -1 below zero,
--- $7 for everything from $6 × $7 up): Σ 纯收入, Σ 人口, households.
+-- Income surveys of years $3 (this) and $4 (last) from the income_rollup roll-up (migration
+-- 0013) by child prefix (first $5 characters), year, 户类型, monitored and band of 人均纯收入
+-- (1000 元 bands; -1 below zero, 30 from 30000 元 up): Σ 纯收入, Σ 人口, households.
 -- name: fig_income scoped
-SELECT substr(s.area_code, 1, $5), s.year, h.hh_type, CASE WHEN h.category <> '' THEN 1 ELSE 0 END,
-       CASE WHEN s.net_per_capita < 0 THEN -1 WHEN s.net_per_capita >= $6 * $7 THEN $7
-            ELSE s.net_per_capita / $6 END,
-       coalesce(sum(s.net), 0), coalesce(sum(s.size), 0), count(*)
-FROM income_surveys s JOIN households h ON h.id = s.household_id
-WHERE s.area_code BETWEEN $1 AND $2 AND s.year IN ($3, $4)
-GROUP BY 1, 2, 3, 4, 5;
+SELECT substr(area_code, 1, $5), year, hh_type, monitored, band,
+       coalesce(sum(net), 0), coalesce(sum(persons), 0), coalesce(sum(households), 0)
+FROM income_rollup
+WHERE area_code BETWEEN $1 AND $2 AND year IN ($3, $4)
+GROUP BY substr(area_code, 1, $5), year, hh_type, monitored, band;
 
 -- Cases: discovered in [$3, $4), open and overdue (due before $5), by child prefix ($6).
 -- name: fig_cases scoped
@@ -89,3 +87,12 @@ SELECT i.scope, count(*), coalesce(sum(CASE WHEN i.status = '已整改' THEN 1 E
 FROM campaign_issues i JOIN campaigns k ON k.id = i.campaign_id
 WHERE i.area_code BETWEEN $1 AND $2 AND k.start_ymd BETWEEN $3 AND $4
 GROUP BY i.scope;
+
+-- Households with a default visit schedule (监测户, 脱贫户) and their last visit, for the due
+-- and overdue counts (the partial index households_visit_due covers it). When 一般农户 are
+-- scheduled somewhere the figures use the full due report instead.
+-- name: fig_due_scan scoped
+SELECT h.area_code, h.hh_type, h.category, h.created_at,
+       (SELECT max(v.visit_ymd) FROM visits v WHERE v.household_id = h.id)
+FROM households h
+WHERE h.area_code BETWEEN $1 AND $2 AND (h.category <> '' OR h.hh_type = '脱贫户');
