@@ -146,6 +146,7 @@ test('on a phone, a bad 产业奖补 file shows its errors and writes nothing; t
       'the import to finish', 20000);
     assert.equal(await sql("SELECT sum(amount_fen) FROM ledger_entries WHERE kind = 'subsidy'"), '1474100');
     await page.keyboard.press('Escape');
-    await until(async () => /茶叶/.test(await page.locator('[data-testid="ledger-table"]').innerText()), 'the list');
+    await until(async () => /8,500\.00/.test(await page.locator('[data-testid="ledger-table"]').innerText()),
+      'the list');
   }, PHONE);
 });

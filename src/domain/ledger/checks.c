@@ -295,6 +295,9 @@ static zx_err check_industry_share(zx_ledger_ctx *x, const zx_scope *sc, const c
 static zx_err check_rows(zx_ledger_ctx *x, const zx_ledger_kind *k, const zx_scope *sc, int year,
                          const char *from, const char *to, json_t *out)
 {
+	/* a loan is checked (overdue, limits) from its issue until it is repaid, whatever year */
+	if (strcmp(k->key, "microloan") == 0)
+		from = "2000-01-01";
 	zx_stmt *s;
 	zx_err e = zx_query_open(x->c, sc, ZXQ_ledger_check_rows,
 	                         ZX_ARGS(ZX_TEXT(k->key), ZX_TEXT(from), ZX_TEXT(to)), &s);

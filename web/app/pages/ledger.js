@@ -32,13 +32,18 @@ function cell(f, v) {
   }
 }
 
-// The columns a kind shows in its list: roles first, then the rest, fewer on a phone.
+// The columns a kind shows in its list, by role; on a phone: who/what, the amount and the
+// flag (or the status).
 function listFields(kind, narrow) {
-  const order = ['title', 'person', 'household', 'parent', 'category', 'amount', 'quantity', 'date', 'end', 'status'];
-  const byRole = order.map((r) => kind.fields.find((f) => f.role === r)).filter(Boolean);
+  const role = (r) => kind.fields.find((f) => f.role === r);
+  const order = ['person', 'household', 'title', 'parent', 'category', 'amount', 'quantity', 'date', 'end', 'status'];
   const computed = kind.fields.filter((f) => f.type === 'computed');
-  const all = [...byRole, ...computed];
-  return narrow ? all.slice(0, 3).concat(computed.filter((f) => !all.slice(0, 3).includes(f))) : all;
+  if (!narrow) return [...order.map(role).filter(Boolean), ...computed];
+  const title = role('title');
+  const who = role('person') || role('household') || (title && title.required ? title : null) || role('parent') ||
+    role('area') || title;
+  const last = computed.length ? computed : [role('status')];
+  return [who, role('amount') || role('quantity'), ...last].filter(Boolean);
 }
 
 export default {
@@ -87,20 +92,22 @@ export default {
         <el-button @click="search">查询</el-button>
       </div>
       <el-table :data="items" v-loading="loading" stripe empty-text="暂无记录" data-testid="ledger-table">
-        <el-table-column v-for="f in columns" :key="f.key" :label="f.label + (f.type === 'money' ? '（元）' : '')"
-                         :min-width="f.type === 'person' || f.type === 'household' ? 170 : 110"
+        <el-table-column v-for="f in columns" :key="f.key" :label="f.type === 'area' ? '区域' : f.label + (f.type === 'money' ? '（元）' : '')"
+                         :min-width="narrow ? (f.type === 'computed' ? 64 : 96) : (f.type === 'person' || f.type === 'household' ? 170 : 110)"
                          :align="f.type === 'money' ? 'right' : 'left'">
           <template #default="{ row }">
             <el-tag v-if="f.type === 'computed'" size="small" :type="row[f.key] === '是' ? 'danger' : 'info'"
                     :data-testid="'cell-' + f.key + '-' + row.id">{{ row[f.key] }}</el-tag>
+            <span v-else-if="f.type === 'area'">{{ row.area_name }}</span>
             <span v-else>{{ cellText(f, row[f.key]) }}</span>
           </template>
         </el-table-column>
-        <el-table-column v-if="!narrow" prop="area_name" label="区域" min-width="120"></el-table-column>
-        <el-table-column v-if="canWrite" label="操作" :width="narrow ? 96 : 130" fixed="right">
+        <el-table-column v-if="!narrow && !columns.some((f) => f.type === 'area')" prop="area_name" label="区域"
+                         min-width="120"></el-table-column>
+        <el-table-column v-if="canWrite" label="操作" :width="narrow ? 60 : 130" fixed="right">
           <template #default="{ row }">
             <el-button link type="primary" @click="openForm(row)" :data-testid="'edit-' + row.id">编辑</el-button>
-            <el-button link type="danger" @click="remove(row)">删除</el-button>
+            <el-button v-if="!narrow" link type="danger" @click="remove(row)">删除</el-button>
           </template>
         </el-table-column>
       </el-table>
@@ -127,6 +134,7 @@ export default {
         </el-form-item>
       </el-form>
       <template #footer>
+        <el-button v-if="editing && narrow" type="danger" plain @click="remove(editing)">删除</el-button>
         <el-button @click="formOpen = false">取消</el-button>
         <el-button type="primary" :loading="saving" @click="save" data-testid="ledger-save">保存</el-button>
       </template>
@@ -301,6 +309,7 @@ export default {
       try {
         await api.del('/ledgers/' + this.kind.key + '/' + row.id);
         ElMessage.success('已删除');
+        this.formOpen = false;
         this.load();
         this.loadChecks();
       } catch (_) { /* shown */ }
