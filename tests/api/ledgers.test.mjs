@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, sql as sqlAt, startCounty } from '../lib/zxserver.mjs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { assertError, run, sql as sqlAt, startCounty } from '../lib/zxserver.mjs';
 
 let zx;
 let admin;
@@ -269,5 +272,38 @@ describe('import job', () => {
   test('a helper cannot import; an unknown ledger kind is refused', async () => {
     assertError(await upload(helperA, 'x'), 403);
     assertError(await upload(clerkA, 'x', 'nope'), 400, 'unsupported_kind');
+  });
+});
+
+describe('zhenxing import ledger (CLI)', () => {
+  test('exit 0 with a summary, 1 with the rows named and nothing written, 2 on usage', async () => {
+    const inspections = async () => Number(await sql("SELECT count(*) FROM ledger_entries WHERE kind = 'inspection'"));
+    const good = path.join(zx.dir, 'inspection.csv');
+    const bad = path.join(zx.dir, 'inspection-bad.csv');
+    const errors = path.join(zx.dir, 'errors.csv');
+    const v = zx.areas.villageA;
+    await writeFile(good, `巡查类别,区划代码,巡查人,巡查日期,巡查地点,整改状态\n巡河,${v},李四,2025-03-01,凯江,无问题\n`
+      + `巡林,${v},李四,2025/3/2,后山,待整改\n`);
+    await writeFile(bad, `巡查类别,区划代码,巡查人,巡查日期,巡查地点\n巡河,${v},李四,2025-03-01,凯江\n`
+      + `巡山,${v},李四,2025-03-01,后山\n巡河,${v},,2025-03-01,后山\n`);
+    let r = await run(['import', 'ledger', '--kind', 'inspection', '--db', zx.db, '--dry-run', good]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /校验通过: 巡查 2 行/);
+    assert.equal(await inspections(), 0);
+    r = await run(['import', 'ledger', '--kind', 'inspection', '--db', zx.db, good]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /导入成功: 巡查 2 行/);
+    assert.equal(await inspections(), 2);
+    r = await run(['import', 'ledger', '--kind', 'inspection', '--db', zx.db, '--errors', errors, bad]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /导入失败: 共 2 行有错误，未写入任何数据/);
+    assert.match(r.stdout, /第3行「巡查类别」/);
+    assert.match(r.stdout, /第4行「巡查人」：不能为空/);
+    assert.equal(await inspections(), 2);
+    r = await run(['import', 'ledger', '--db', zx.db, good]);
+    assert.equal(r.code, 2);
+    r = await run(['import', 'ledger', '--kind', 'nope', '--db', zx.db, good]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /不支持的台账类型/);
   });
 });

@@ -72,7 +72,7 @@ static zx_err on_header(imp *m, const zx_row *row)
 		}
 	}
 	for (int f = 0; f < m->k->nfields; f++)
-		if (m->k->fields[f].required && !seen[f]) {
+		if (m->k->fields[f].required && !m->k->fields[f].def && !seen[f]) {
 			char msg[200];
 			snprintf(msg, sizeof(msg), "第1行：缺少必填列「%s」", m->k->fields[f].label);
 			m->res->errors++;

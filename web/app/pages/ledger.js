@@ -142,7 +142,7 @@ export default {
 
     <el-dialog v-model="importOpen" :title="'导入' + (kind ? kind.name : '')" :width="narrow ? '94%' : '640px'"
                data-testid="ledger-import-dialog">
-      <p class="zx-muted">CSV 或 XLSX，第一行为表头（列名）：{{ importColumns }}。金额列的表头写“（万元）”时按万元换算。
+      <p class="zx-muted">CSV 或 XLSX，第一行为表头（列名，带 * 的必填）：{{ importColumns }}。金额列的表头写“（万元）”时按万元换算。
         整个文件校验通过才会写入，任何一行有错误都不写入。</p>
       <input type="file" accept=".csv,.xlsx,.txt" @change="picked" data-testid="ledger-file">
       <div class="zx-filters zx-gap-t">
@@ -186,7 +186,7 @@ export default {
     categoryField() { return this.kind && this.kind.fields.find((f) => f.role === 'category' && f.enums); },
     formFields() { return this.kind ? this.kind.fields.filter((f) => f.type !== 'computed') : []; },
     importColumns() {
-      return this.kind ? this.formFields.map((f) => f.label + (f.required ? '*' : '')).join('、') : '';
+      return this.kind ? this.formFields.map((f) => f.label + (f.required && !f.default ? '*' : '')).join('、') : '';
     },
     percent() {
       if (this.phase === 'done' || this.phase === 'failed') return 100;
