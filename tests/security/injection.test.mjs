@@ -47,7 +47,7 @@ const qs = (k, v) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
 const NEEDS = {
   '/api/v1/exports': 'kind=households&format=csv&',
   '/api/v1/income/summary': 'year=2024&',
-  '/api/v1/policies/effective': 'year=2024&',
+  '/api/v1/policies/effective': 'year=2026&', // the year of the 监测线 the probe county sets (lib.mjs)
 };
 
 async function callerOf(p) {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { request, startCounty } from '../lib/zxserver.mjs';
+import { sql } from '../crash/lib.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const API_DIR = path.join(ROOT, 'src/api');
@@ -213,6 +214,26 @@ async function seedObjects(zx, o, village) {
   await post(`/api/v1/households/${o.hh_no}`, { category: '边缘易致贫户' }, 'PUT');
   await post(`/api/v1/plans/${o.hh_no}`, { goal: '安全探针' }, 'PUT');
   o.ids.measures = await post(`/api/v1/plans/${o.hh_no}/measures`, { kind: '产业帮扶', content: '安全探针' });
+  // A visit of the household, for /visits/{id}.
+  const v = await request(zx.url, '/api/v1/visits', {
+    method: 'POST', session: zx.s.admin, headers: { 'Idempotency-Key': `probe-visit-${village}` },
+    json: { hh_no: o.hh_no, checklist: ['income'], findings: '安全探针' },
+  });
+  if (v.status < 300) o.ids.visits = idOf(v.json);
+  // A screening of the village (it needs the county's 监测线; the first call sets it), for
+  // /screenings/{id}.
+  await post('/api/v1/policies', { year: 2026, income_line: 7000 });
+  o.ids.screenings = await post('/api/v1/screenings', { area: village, year: 2026 });
+  // A pending 风险消除 application, for /eliminations/{id}: its rules need half a year of
+  // monitoring and an income survey, so the row the application would make is written
+  // into the SQLite file directly (probe fixture only; PostgreSQL runs go without).
+  if (!String(zx.db).startsWith('postgres')) {
+    const now = Math.floor(Date.now() / 1000);
+    const rows = await sql(zx.db, 'INSERT INTO eliminations (county, area_code, household_id, kind, category, state, status, reason, ' +
+      `applied_by, applied_at, updated_at) SELECT county, area_code, id, '自然消除', category, 'applied', 'pending', '安全探针', ` +
+      `'probe', ${now}, ${now} FROM households WHERE hh_no = '${o.hh_no}' RETURNING id`);
+    o.ids.eliminations = rows[0]?.id;
+  }
   for (const k of Object.keys(o.ids)) if (o.ids[k] === undefined) delete o.ids[k];
   const hh = await request(zx.url, `/api/v1/households/${o.hh_no}`, { session: zx.s.admin });
   o.household = hh.json;
