@@ -24,12 +24,15 @@ WHERE key = $1;
 -- name: indicator_area_get
 SELECT name, level FROM areas WHERE code = $1;
 
--- $3 area, $4 indicator id, $5 year, $6 period, $7/$8 dates, $9 target, $10 share_bp.
+-- $3 area, $4 indicator id, $5 year, $6 period, $7/$8 dates, $9 target, $10 share_bp, $11 by, $12 at.
+-- Parameters are cast: PostgreSQL cannot infer their types in an INSERT … SELECT list.
 -- name: indicator_target_upsert scoped
 INSERT INTO indicator_targets (county, area_code, area_lo, area_hi, indicator_id, year, period, start_date,
                                end_date, target, share_bp, set_by, set_at)
-SELECT substr($3, 1, 6), $3, $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12
-WHERE $3 BETWEEN $1 AND $2
+SELECT substr(CAST($3 AS TEXT), 1, 6), CAST($3 AS TEXT), CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($4 AS BIGINT),
+       CAST($5 AS INTEGER), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), CAST($9 AS BIGINT),
+       CAST($10 AS INTEGER), CAST($11 AS TEXT), CAST($12 AS BIGINT)
+WHERE CAST($3 AS TEXT) BETWEEN CAST($1 AS TEXT) AND CAST($2 AS TEXT)
 ON CONFLICT (area_code, indicator_id, year, period) DO UPDATE SET
 	start_date = excluded.start_date, end_date = excluded.end_date, target = excluded.target,
 	share_bp = excluded.share_bp, set_by = excluded.set_by, set_at = excluded.set_at;
