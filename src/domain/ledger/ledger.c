@@ -25,19 +25,12 @@ void zx_ledger_row_free(zx_ledger_row *r)
 	r->nhh = 0;
 }
 
-static zx_err set_str(zx_ledger_row *r, int i, const char *v)
+zx_err zx_ledger_set_str(zx_ledger_row *r, int i, const char *v)
 {
 	free(r->sval[i]);
 	r->sval[i] = strdup(v);
 	return r->sval[i] ? ZX_OK : ZX_ENOMEM;
 }
-
-/* Resolved link facts for the area rule. */
-typedef struct links {
-	char person_area[13], hh_area[13], parent_area[13];
-	char person_label[64];
-	int64_t person_household;
-} links;
 
 static size_t utf8_chars(const char *s)
 {
@@ -48,287 +41,9 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-/* The county to look a 户编号 / 证件号码 up in (their UNIQUE (county, …) index): the actor's
- * when the actor sits at county level or below, else the 6 leading digits of the value. */
-static bool county_of(const zx_ledger_ctx *x, const char *v, char out[7])
-{
-	const char *a = x->a->area_code;
-	if (strlen(a) == 12 && strspn(a, "0123456789") == 12 && strncmp(a + 4, "00", 2) != 0) {
-		snprintf(out, 7, "%.6s", a);
-		return false; /* certain */
-	}
-	if (strlen(v) >= 6 && strspn(v, "0123456789") >= 6) {
-		snprintf(out, 7, "%.6s", v);
-		return true; /* a guess */
-	}
-	out[0] = '\0';
-	return true;
-}
-
-/* Runs the county query, and when the county was only guessed and nothing came back, the
- * query over the whole scope. */
-static zx_err open_by_county(zx_ledger_ctx *x, const char *v, zx_query by_county, zx_query any,
-                             const char *key, zx_stmt **s, bool *row)
-{
-	char county[7];
-	bool guess = county_of(x, v, county);
-	zx_err e = ZX_OK;
-	*row = false;
-	if (county[0]) {
-		e = zx_query_open(x->c, &x->a->scope, by_county, ZX_ARGS(ZX_TEXT(key), ZX_TEXT(county)), s);
-		if (e) {
-			*s = NULL;
-			return e;
-		}
-		e = zx_stmt_next(*s, row);
-		if (e || *row || !guess)
-			return e;
-		zx_stmt_done(*s);
-	}
-	*s = NULL;
-	e = zx_query_open(x->c, &x->a->scope, any, ZX_ARGS(ZX_TEXT(key)), s);
-	if (e)
-		*s = NULL;
-	else
-		e = zx_stmt_next(*s, row);
-	return e;
-}
-
-static zx_err parse_person(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r, int i,
-                           links *lk, zx_errinfo *ei)
-{
-	zx_stmt *s = NULL;
-	zx_err e = ZX_OK;
-	bool by_id = v[0] == '#';
-	char bidx[ZX_BIDX_HEX_LEN + 1] = "";
-	if (by_id) {
-		char *end;
-		long long id = strtoll(v + 1, &end, 10);
-		if (*end || id <= 0)
-			return zx_ledger_fail(x, ZX_EVALIDATION, f, "invalid_person", ei,
-			                      "人员编号 %.20s 无效", v + 1);
-		e = zx_query_open(x->c, &x->a->scope, ZXQ_ledger_person_by_id, ZX_ARGS(ZX_INT(id)), &s);
-	} else {
-		zx_idcard card;
-		zx_idcard_status st = zx_idcard_parse(v, zx_today_ymd(), &card);
-		if (st != ZX_ID_OK)
-			return zx_ledger_fail(x, ZX_EVALIDATION, f, zx_idcard_status_code(st), ei, "%s",
-			                      zx_idcard_status_message(st));
-		if (!x->keys)
-			return zx_ledger_fail(x, ZX_EINTERNAL, f, "no_keys", ei, "无法按证件号码查找人员");
-		zx_blind_index(x->keys, card.norm, bidx);
-	}
-	bool row = false;
-	if (by_id) {
-		if (e)
-			return e;
-		e = zx_stmt_next(s, &row);
-	} else {
-		e = open_by_county(x, v, ZXQ_ledger_person_by_county_bidx, ZXQ_ledger_person_by_bidx, bidx,
-		                   &s, &row);
-	}
-	if (!e && row) {
-		r->ival[i] = zx_col_int(s, 0);
-		lk->person_household = zx_col_int(s, 1);
-		snprintf(lk->person_area, sizeof(lk->person_area), "%s", zx_col_text(s, 2));
-		snprintf(lk->person_label, sizeof(lk->person_label), "%s（%s）", zx_col_text(s, 4),
-		         zx_col_text(s, 5));
-		r->given[i] = true;
-	}
-	if (s)
-		zx_stmt_done(s);
-	if (e || row)
-		return e;
-	if (!by_id) {
-		/* someone elsewhere in the database: say "outside", never whose */
-		int64_t other = 0;
-		e = zx_query_int(x->c, &x->a->scope, ZXQ_ledger_person_any, ZX_ARGS(ZX_TEXT(bidx)), &other);
-		if (!e)
-			return zx_ledger_fail(x, ZX_EVALIDATION, f, "person_outside_area", ei,
-			                      "该人员不在您的管理范围内，不能登记到本台账");
-		if (e != ZX_ENOTFOUND)
-			return e;
-	}
-	return zx_ledger_fail(x, ZX_EVALIDATION, f, "person_not_found", ei,
-	                      "户籍信息中没有该人员，请先在户籍台账中登记");
-}
-
-static zx_err find_household(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, int64_t *id,
-                             char area[13], zx_errinfo *ei)
-{
-	zx_stmt *s = NULL;
-	zx_err e = ZX_OK;
-	if (v[0] == '#') {
-		char *end;
-		long long hid = strtoll(v + 1, &end, 10);
-		if (*end || hid <= 0)
-			return zx_ledger_fail(x, ZX_EVALIDATION, f, "invalid_household", ei,
-			                      "户编号 %.40s 无效", v);
-		e = zx_query_open(x->c, &x->a->scope, ZXQ_ledger_household_by_id, ZX_ARGS(ZX_INT(hid)), &s);
-	}
-	bool row = false;
-	if (v[0] == '#') {
-		if (e)
-			return e;
-		e = zx_stmt_next(s, &row);
-	} else {
-		e = open_by_county(x, v, ZXQ_ledger_household_by_county_no, ZXQ_ledger_household_by_no, v, &s,
-		                   &row);
-	}
-	if (!e && row) {
-		*id = zx_col_int(s, 0);
-		snprintf(area, 13, "%s", zx_col_text(s, 1));
-	}
-	if (s)
-		zx_stmt_done(s);
-	if (!e && !row)
-		e = zx_ledger_fail(x, ZX_EVALIDATION, f, "household_not_found", ei,
-		                   "您的管理范围内没有户编号为 %.40s 的农户", v[0] == '#' ? v + 1 : v);
-	return e;
-}
-
-static zx_err parse_households(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r,
-                               int i, zx_errinfo *ei)
-{
-	free(r->hh_ids);
-	r->hh_ids = NULL;
-	r->nhh = 0;
-	char *copy = strdup(v);
-	if (!copy)
-		return ZX_ENOMEM;
-	/* separators: 、，,;；space; replace the multi-byte ones by spaces first */
-	static const char *const wide[] = {"、", "，", "；"};
-	for (size_t w = 0; w < 3; w++)
-		for (char *p = strstr(copy, wide[w]); p; p = strstr(p, wide[w]))
-			memset(p, ' ', strlen(wide[w]));
-	zx_err e = ZX_OK;
-	int cap = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(copy, " ,;\t", &save); tok && !e; tok = strtok_r(NULL, " ,;\t", &save)) {
-		int64_t id;
-		char area[13];
-		e = find_household(x, f, tok, &id, area, ei);
-		if (e)
-			break;
-		if (r->area_code[0]) {
-			zx_scope sc;
-			zx_scope_of_area(r->area_code, &sc);
-			if (!zx_scope_contains(&sc, area)) {
-				e = zx_ledger_fail(x, ZX_EVALIDATION, f, "household_outside_area", ei,
-				                   "户编号 %.40s 的农户不在本条台账的区域（%s）内", tok,
-				                   r->area_code);
-				break;
-			}
-		}
-		bool dup = false;
-		for (int j = 0; j < r->nhh; j++)
-			dup |= r->hh_ids[j] == id;
-		if (dup)
-			continue;
-		if (r->nhh == cap) {
-			cap = cap ? cap * 2 : 8;
-			int64_t *n = realloc(r->hh_ids, (size_t)cap * sizeof(*n));
-			if (!n) {
-				e = ZX_ENOMEM;
-				break;
-			}
-			r->hh_ids = n;
-		}
-		r->hh_ids[r->nhh++] = id;
-	}
-	free(copy);
-	if (!e)
-		r->given[i] = r->nhh > 0;
-	return e;
-}
-
-static zx_err parse_area(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r, int i,
-                         zx_errinfo *ei)
-{
-	char code[13];
-	if (strlen(v) == 12 && strspn(v, "0123456789") == 12) {
-		snprintf(code, sizeof(code), "%s", v);
-	} else {
-		zx_stmt *s;
-		zx_err e =
-		    zx_query_open(x->c, &x->a->scope, ZXQ_ledger_area_by_name, ZX_ARGS(ZX_TEXT(v)), &s);
-		if (e)
-			return e;
-		int n = 0;
-		bool row = false;
-		while (!(e = zx_stmt_next(s, &row)) && row)
-			if (n++ == 0)
-				snprintf(code, sizeof(code), "%s", zx_col_text(s, 0));
-		zx_stmt_done(s);
-		if (e)
-			return e;
-		if (n != 1)
-			return zx_ledger_fail(x, ZX_EVALIDATION, f, "area_unknown", ei,
-			                      n ? "区域名称 %.60s 不唯一，请填写12位区划代码"
-			                        : "您的管理范围内没有名为 %.60s 的区域",
-			                      v);
-	}
-	if (!zx_scope_contains(&x->a->scope, code))
-		return zx_ledger_fail(x, ZX_EVALIDATION, f, "area_outside_scope", ei,
-		                      "区域 %s 不在您的管理范围内", code);
-	zx_stmt *s;
-	zx_err e = zx_query_open(x->c, NULL, ZXQ_ledger_area_info, ZX_ARGS(ZX_TEXT(code)), &s);
-	if (e)
-		return e;
-	bool row = false;
-	int level = 0;
-	e = zx_stmt_next(s, &row);
-	if (!e && row)
-		level = (int)zx_col_int(s, 1);
-	zx_stmt_done(s);
-	if (e)
-		return e;
-	if (!row)
-		return zx_ledger_fail(x, ZX_EVALIDATION, f, "area_unknown", ei, "区划代码 %s 不存在", code);
-	if (level < 4)
-		return zx_ledger_fail(x, ZX_EVALIDATION, f, "area_level", ei, "区划代码 %s 不是乡镇或村",
-		                      code);
-	r->given[i] = true;
-	r->ival[i] = level;
-	return set_str(r, i, code);
-}
-
-static zx_err parse_parent(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r, int i,
-                           links *lk, zx_errinfo *ei)
-{
-	zx_stmt *s;
-	char *end;
-	long long id = strtoll(v[0] == '#' ? v + 1 : v, &end, 10);
-	bool numeric = *end == '\0' && id > 0;
-	zx_err e = numeric ? zx_query_open(x->c, &x->a->scope, ZXQ_ledger_parent_get,
-	                                   ZX_ARGS(ZX_INT(id), ZX_TEXT(f->parent_kind)), &s)
-	                   : zx_query_open(x->c, &x->a->scope, ZXQ_ledger_parent_by_title,
-	                                   ZX_ARGS(ZX_TEXT(v), ZX_TEXT(f->parent_kind)), &s);
-	if (e)
-		return e;
-	int n = 0;
-	bool row = false;
-	while (!(e = zx_stmt_next(s, &row)) && row)
-		if (n++ == 0) {
-			r->ival[i] = zx_col_int(s, 0);
-			snprintf(lk->parent_area, sizeof(lk->parent_area), "%s", zx_col_text(s, 1));
-		}
-	zx_stmt_done(s);
-	if (e)
-		return e;
-	const zx_ledger_kind *pk = zx_ledger_kind_find(f->parent_kind);
-	if (n != 1)
-		return zx_ledger_fail(x, ZX_EVALIDATION, f, "parent_not_found", ei,
-		                      n ? "有多个名为 %.60s 的%s，请填写编号"
-		                        : "您的管理范围内没有 %.60s 这个%s",
-		                      v, pk ? pk->name : "");
-	r->given[i] = true;
-	return ZX_OK;
-}
-
 /* One given value into the row's canonical form. */
 static zx_err parse_value(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, bool wan,
-                          zx_ledger_row *r, int i, links *lk, zx_errinfo *ei)
+                          zx_ledger_row *r, int i, zx_ledger_links *lk, zx_errinfo *ei)
 {
 	int64_t n;
 	char *end;
@@ -340,12 +55,12 @@ static zx_err parse_value(zx_ledger_ctx *x, const zx_ledger_field *f, const char
 			return zx_ledger_fail(x, ZX_EVALIDATION, f, "too_long", ei,
 			                      "不能超过 %" PRId64 " 个字", f->max);
 		r->given[i] = true;
-		return set_str(r, i, v);
+		return zx_ledger_set_str(r, i, v);
 	case ZX_LF_ENUM:
 		for (const char *const *e = f->enums; *e; e++)
 			if (strcmp(*e, v) == 0) {
 				r->given[i] = true;
-				return set_str(r, i, v);
+				return zx_ledger_set_str(r, i, v);
 			}
 		{
 			char list[256] = "";
@@ -414,13 +129,13 @@ static zx_err parse_value(zx_ledger_ctx *x, const zx_ledger_field *f, const char
 			return zx_ledger_fail(x, ZX_EVALIDATION, f, "date_in_future", ei,
 			                      "日期 %s 晚于今天（%s）", d, x->today);
 		r->given[i] = true;
-		return set_str(r, i, d);
+		return zx_ledger_set_str(r, i, d);
 	}
 	case ZX_LF_PERSON:
-		return parse_person(x, f, v, r, i, lk, ei);
+		return zx_ledger_link_person(x, f, v, r, i, lk, ei);
 	case ZX_LF_HOUSEHOLD: {
 		char area[13];
-		zx_err e = find_household(x, f, v, &r->ival[i], area, ei);
+		zx_err e = zx_ledger_link_household(x, f, v, &r->ival[i], area, ei);
 		if (!e) {
 			r->given[i] = true;
 			snprintf(lk->hh_area, sizeof(lk->hh_area), "%s", area);
@@ -430,9 +145,9 @@ static zx_err parse_value(zx_ledger_ctx *x, const zx_ledger_field *f, const char
 	case ZX_LF_HOUSEHOLDS:
 		return ZX_OK; /* after the area is known */
 	case ZX_LF_AREA:
-		return parse_area(x, f, v, r, i, ei);
+		return zx_ledger_link_area(x, f, v, r, i, ei);
 	case ZX_LF_PARENT:
-		return parse_parent(x, f, v, r, i, lk, ei);
+		return zx_ledger_link_parent(x, f, v, r, i, lk, ei);
 	}
 	return ZX_EINTERNAL;
 }
@@ -507,7 +222,7 @@ static void fill_columns(zx_ledger_row *r)
 zx_err zx_ledger_validate(zx_ledger_ctx *x, const zx_ledger_kind *k, const zx_ledger_input *in,
                           zx_ledger_row *r, zx_errinfo *ei)
 {
-	links lk;
+	zx_ledger_links lk;
 	memset(&lk, 0, sizeof(lk));
 	r->kind = k;
 	x->rowno = in->rowno;
@@ -579,7 +294,8 @@ zx_err zx_ledger_validate(zx_ledger_ctx *x, const zx_ledger_kind *k, const zx_le
 		                      "所属项目不在本区域内");
 	if (hh_field >= 0 && hh_list) {
 		if (*hh_list) {
-			zx_err e = parse_households(x, &k->fields[hh_field], hh_list, r, hh_field, ei);
+			zx_err e =
+			    zx_ledger_link_households(x, &k->fields[hh_field], hh_list, r, hh_field, ei);
 			if (e)
 				return e;
 		} else {
@@ -720,7 +436,7 @@ static zx_err load_row(zx_ledger_ctx *x, const zx_ledger_kind *k, int64_t id, zx
 		else if (json_is_real(v))
 			r->ival[i] = (int64_t)(json_real_value(v) * 100.0 + 0.5);
 		else if (json_is_string(v))
-			e = set_str(r, i, json_string_value(v));
+			e = zx_ledger_set_str(r, i, json_string_value(v));
 		else if (json_is_array(v)) {
 			size_t n = json_array_size(v);
 			r->hh_ids = n ? calloc(n, sizeof(int64_t)) : NULL;

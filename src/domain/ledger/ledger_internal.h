@@ -56,6 +56,29 @@ zx_err zx_ledger_may_write(const zx_actor *a, zx_errinfo *ei);
 /* The area (actor's when NULL/'') checked inside the actor's scope, as a scope. */
 zx_err zx_ledger_area_scope(zx_ledger_ctx *x, const char *area, zx_scope *out, char code[13], zx_errinfo *ei);
 
+/* Resolved link facts for the area rule (ledger.c, links.c). */
+typedef struct zx_ledger_links {
+	char person_area[13], hh_area[13], parent_area[13];
+	char person_label[64];
+	int64_t person_household;
+} zx_ledger_links;
+
+/* ledger.c: a field's text value, owned by the row. */
+zx_err zx_ledger_set_str(zx_ledger_row *r, int i, const char *v);
+
+/* links.c: one link field of the row (index i) from the user's text; see links.c. */
+zx_err zx_ledger_link_person(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r,
+                             int i, zx_ledger_links *lk, zx_errinfo *ei);
+zx_err zx_ledger_link_household(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, int64_t *id,
+                                char area[13], zx_errinfo *ei);
+/* 受益户: after the row's area is known (r->area_code); each must lie inside it. */
+zx_err zx_ledger_link_households(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r,
+                                 int i, zx_errinfo *ei);
+zx_err zx_ledger_link_area(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r, int i,
+                           zx_errinfo *ei);
+zx_err zx_ledger_link_parent(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, zx_ledger_row *r,
+                             int i, zx_ledger_links *lk, zx_errinfo *ei);
+
 /* ledger.c: validates input into row (row already holds the stored values on update). Runs
  * the kind's check. Must run inside the write transaction. */
 zx_err zx_ledger_validate(zx_ledger_ctx *x, const zx_ledger_kind *k, const zx_ledger_input *in,
