@@ -95,6 +95,21 @@ test('clicking a town bar and then a village bar drills down to that village', a
   });
 });
 
+test('a dashboard link names the area and year it opens', async (t) => {
+  await withPage(t, browser, async (page) => {
+    await signIn(page);
+    const year = new Date().getFullYear() - 1;
+    const county = await apiGet(page, srv.url, `/dashboard?area=510722000000&year=${year}`);
+    const town = county.series.children[0];
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes(`/api/v1/dashboard?area=${town.code}&year=${year}`)),
+      page.evaluate((h) => { location.hash = h; }, `#/dashboard?area=${town.code}&year=${year}`),
+    ]);
+    await until(async () => (await title(page)).includes(town.name), 'the town of the link');
+    assert.match(await page.locator('[data-testid="dash-year"]').innerText(), new RegExp(`${year}年`));
+  });
+});
+
 test('a tile opens the household list with the same count', async (t) => {
   await withPage(t, browser, async (page) => {
     await signIn(page);

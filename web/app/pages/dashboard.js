@@ -140,7 +140,7 @@ export default {
   data() {
     const y = thisYear();
     return {
-      year: Number(hashParams().get('year')) || y,
+      year: Number(hashParams().get('year')) >= 2000 ? Number(hashParams().get('year')) : y,
       years: [y, y - 1, y - 2, y - 3],
       data: null,
       loading: false,
@@ -169,38 +169,53 @@ export default {
     },
   },
   watch: {
-    areaCode: { immediate: true, handler(code) { if (code) this.enter(code); } },
+    areaCode: { immediate: true, handler(code) { if (code) this.enter(); } },
   },
   created() {
-    this.entered = false;
+    this.hashDone = false;
     useStyle();
     this.onResize = () => { for (const c of Object.values(this.charts)) c.resize(); };
+    this.onHash = () => { if (location.hash.startsWith('#/dashboard')) this.applyHash(); };
     window.addEventListener('resize', this.onResize);
+    window.addEventListener('hashchange', this.onHash);
   },
   beforeUnmount() {
     window.removeEventListener('resize', this.onResize);
+    window.removeEventListener('hashchange', this.onHash);
     for (const c of Object.values(this.charts)) c.dispose();
   },
   methods: {
     fmt: formatCount,
     asOf(s) { return s ? s.slice(0, 16).replace('T', ' ') : '—'; },
-    // A link in the hash (#/dashboard?area=…) names the area to show: select it once.
-    async enter(code) {
-      const want = hashParams().get('area');
-      if (want && want !== code && /^\d{12}$/.test(want) && !this.entered) {
-        this.entered = true;
-        try {
-          const a = await api.get('/areas/' + want);
-          const path = [...store.areaPath];
-          const i = path.findIndex((p) => p.code === want.slice(0, 9) + '000');
-          selectArea(a, i >= 0 ? [...path.slice(0, i + 1), a] : [...path, a], false);
-          return;
-        } catch (_) {
-          // Not in the caller's scope: the current area stays.
-        }
+    // The first load: a link in the hash (#/dashboard?area=…&year=…) may name another area.
+    async enter() {
+      if (!this.hashDone) {
+        this.hashDone = true;
+        if (await this.selectFromHash()) return;
       }
-      this.entered = true;
       this.load();
+    },
+    // Selects the hash's area (the watcher then loads it); false when there is none to select.
+    async selectFromHash() {
+      const want = hashParams().get('area');
+      if (!want || want === this.areaCode || !/^\d{12}$/.test(want)) return false;
+      try {
+        const a = await api.get('/areas/' + want);
+        const path = [...store.areaPath];
+        const i = path.findIndex((p) => p.code === want.slice(0, 9) + '000');
+        selectArea(a, i >= 0 ? [...path.slice(0, i + 1), a] : [...path, a], false);
+        return true;
+      } catch (_) {
+        return false; // not in the caller's scope: the current area stays
+      }
+    },
+    // A new hash while the page shows (a bookmark, a link from another page).
+    async applyHash() {
+      const y = Number(hashParams().get('year'));
+      const yearChanged = y >= 2000 && y <= 2100 && y !== this.year;
+      if (yearChanged) this.year = y;
+      if (await this.selectFromHash()) return;
+      if (yearChanged) this.load();
     },
     async load() {
       if (!seesAreaData() || !this.areaCode) return;
