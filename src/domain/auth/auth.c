@@ -207,6 +207,13 @@ zx_err zx_user_create(zx_conn *c, const zx_actor *by, const zx_user_input *in, i
 	e = check_role_area(c, by, role, in->area_code, ei);
 	if (e)
 		return e;
+	/* 三权分立: an administrator never chooses the password of an account that sees personal
+	 * data (it would know a working password of it); such accounts get a generated one-time
+	 * password. The console operator (`zhenxing user add`) may still set one. */
+	if (in->password && by->user_id > 0 && zx_role_sees_personal_data(role))
+		return zx_fail(ei, ZX_EVALIDATION, "password_not_allowed", "初始密码", 0,
+		               "%s账号的初始密码由系统生成（一次性，首次登录须修改），不能由管理员指定",
+		               zx_role_name(role));
 	char pwbuf[ZX_PASSWORD_MAX + 1];
 	const char *pw = in->password;
 	if (!pw) {
@@ -233,10 +240,12 @@ zx_err zx_user_create(zx_conn *c, const zx_actor *by, const zx_user_input *in, i
 		return zx_fail(ei, ZX_ECONFLICT, "username_taken", "用户名", 0, "用户名已存在: %s",
 		               in->username);
 	}
-	/* A generated password must be changed at first login (等保). */
+	/* A generated password, or one an administrator chose, must be changed at first login
+	 * (等保): only the console operator's own choice stands. */
+	bool must_change = !in->password || by->user_id > 0;
 	e = zx_exec(c, NULL, ZXQ_user_insert,
 	            ZX_ARGS(ZX_TEXT(in->username), ZX_TEXT(dn), ZX_TEXT(zx_role_key(role)),
-	                    ZX_TEXT(in->area_code), ZX_TEXT(hash), ZX_INT(in->password ? 0 : 1),
+	                    ZX_TEXT(in->area_code), ZX_TEXT(hash), ZX_INT(must_change ? 1 : 0),
 	                    ZX_INT(zx_now())),
 	            NULL);
 	int64_t id = e ? 0 : zx_last_insert_id(c);

@@ -128,7 +128,8 @@ export default {
         <el-form-item label="所属区划" prop="area_code">
           <area-select v-model="form.area_code" :label="form.area_name" class="zx-full"></area-select>
         </el-form-item>
-        <el-form-item v-if="!editing" label="初始密码" prop="password">
+        <!-- 三权分立: accounts that see personal data always get a generated one-time password. -->
+        <el-form-item v-if="!editing && !personalRole" label="初始密码" prop="password">
           <el-input v-model="form.password" type="password" show-password autocomplete="new-password"
                     placeholder="留空则由系统生成" name="new-password"></el-input>
         </el-form-item>
@@ -174,6 +175,10 @@ export default {
   },
   computed: {
     narrow() { return store.narrow; },
+    personalRole() {
+      const r = this.roles.find((x) => x.role === this.form.role);
+      return !!(r && r.personal_data);
+    },
   },
   methods: {
     time: formatTime,
@@ -269,7 +274,7 @@ export default {
             username: this.form.username, display_name: this.form.display_name,
             role: this.form.role, area_code: this.form.area_code,
           };
-          if (this.form.password) body.password = this.form.password;
+          if (this.form.password && !this.personalRole) body.password = this.form.password;
           res = await api.post('/users', body);
           ElMessage.success('用户已创建');
         }
