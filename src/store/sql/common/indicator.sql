@@ -29,10 +29,11 @@ SELECT name, level FROM areas WHERE code = $1;
 -- name: indicator_target_upsert scoped
 INSERT INTO indicator_targets (county, area_code, area_lo, area_hi, indicator_id, year, period, start_date,
                                end_date, target, share_bp, set_by, set_at)
-SELECT substr(CAST($3 AS TEXT), 1, 6), CAST($3 AS TEXT), CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($4 AS BIGINT),
-       CAST($5 AS INTEGER), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), CAST($9 AS BIGINT),
-       CAST($10 AS INTEGER), CAST($11 AS TEXT), CAST($12 AS BIGINT)
-WHERE CAST($3 AS TEXT) BETWEEN CAST($1 AS TEXT) AND CAST($2 AS TEXT)
+SELECT a.county, a.code, CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS INTEGER),
+       CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), CAST($9 AS BIGINT), CAST($10 AS INTEGER),
+       CAST($11 AS TEXT), CAST($12 AS BIGINT)
+FROM areas a
+WHERE a.code = CAST($3 AS TEXT) AND a.code BETWEEN $1 AND $2
 ON CONFLICT (area_code, indicator_id, year, period) DO UPDATE SET
 	start_date = excluded.start_date, end_date = excluded.end_date, target = excluded.target,
 	share_bp = excluded.share_bp, set_by = excluded.set_by, set_at = excluded.set_at;

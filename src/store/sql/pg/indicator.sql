@@ -14,7 +14,7 @@ FROM (
 	                             WHEN 'sum_quantity' THEN CAST(round(coalesce(sum(l.quantity), 0) * 100) AS BIGINT)
 	                             ELSE count(DISTINCT l.person_id) * 100 END
 	           FROM ledger_entries l
-	           WHERE l.area_code BETWEEN $1::text AND $2::text AND l.kind = i.ledger_kind
+	           WHERE l.area_code BETWEEN $1 AND $2 AND l.kind = i.ledger_kind
 	             AND l.entry_date BETWEEN $6::text AND $7::text
 	             AND (i.filter_field = ''
 	                  OR (i.filter_field = 'status' AND l.status = i.filter_value)
