@@ -4,8 +4,8 @@
 // definitions, the live league table, publishing, history and the XLSX / Markdown / 通报 DOCX
 // exports.
 //
-// Ledger rows belong to the ledger module; they are written with the sqlite3 shell on the
-// live WAL database, so this file depends only on the ledger_entries table.
+// Ledger rows belong to the ledger module; they are written with sql() (the sqlite3 shell on
+// the live WAL database, or psql), so this file depends only on the ledger_entries table.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -13,14 +13,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { assertError, run, startCounty } from '../lib/zxserver.mjs';
+import { assertError, run, sql, startCounty } from '../lib/zxserver.mjs';
 
 const exec = promisify(execFile);
-
-async function sql(db, q) {
-  const { stdout } = await exec('sqlite3', ['-cmd', '.timeout 5000', db, q]);
-  return stdout.trim();
-}
 
 let zx;
 let admin;

@@ -5,16 +5,16 @@
  * year target, as_of), completion exact to the 分 (计划403.62万元, 完成425.5万元 → 105.42%),
  * who may set targets, ranking order, ties, weights, boards, snapshots and their exports.
  *
- * Ledger rows are written straight into ledger_entries (the table the ledger module owns), so
- * the tests depend on its schema, not on its write path.
+ * Ledger rows are written straight into ledger_entries (the table the ledger module owns) with
+ * zxt_sql, on either backend, so the tests depend on its schema, not on its write path.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <inttypes.h>
 #include <math.h>
-#include <sqlite3.h>
 
 #include "../lib/zxtest.h"
 #include "domain/auth/audit.h"
@@ -29,7 +29,6 @@
 
 typedef struct fx {
 	zxt_db d;
-	sqlite3 *raw;
 	zx_actor county, town_a, town_b, clerk;
 } fx;
 
@@ -38,8 +37,6 @@ static void fx_open(fx *f)
 	memset(f, 0, sizeof(*f));
 	zxt_db_open(&f->d, 0);
 	zxt_load_county(&f->d);
-	assert_int_equal(sqlite3_open(f->d.path, &f->raw), SQLITE_OK);
-	sqlite3_busy_timeout(f->raw, 5000);
 	zxt_actor(&f->county, ZX_ROLE_COUNTY_ADMIN, ZXT_COUNTY12);
 	zxt_actor(&f->town_a, ZX_ROLE_TOWN_ADMIN, ZXT_TOWN_A);
 	zxt_actor(&f->town_b, ZX_ROLE_TOWN_ADMIN, ZXT_TOWN_B);
@@ -48,7 +45,6 @@ static void fx_open(fx *f)
 
 static void fx_close(fx *f)
 {
-	sqlite3_close(f->raw);
 	zxt_db_close(&f->d);
 }
 
@@ -57,41 +53,29 @@ static void fx_close(fx *f)
 static void row(fx *f, const char *kind, const char *area, const char *date, int64_t fen, double qty,
                 int64_t person, const char *status, const char *category, const char *fields)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(
-	    sqlite3_prepare_v2(f->raw,
-	                       "INSERT INTO ledger_entries (county, kind, area_code, entry_date, amount_fen,"
-	                       " quantity, person_id, status, category, fields, created_at, updated_at)"
-	                       " VALUES ('510722', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-	                       -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, area, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+	char v_fen[24] = "NULL", v_qty[32] = "NULL", v_person[24] = "NULL", sql[1024];
 	if (fen >= 0)
-		sqlite3_bind_int64(st, 4, fen);
+		snprintf(v_fen, sizeof(v_fen), "%" PRId64, fen);
 	if (qty >= 0)
-		sqlite3_bind_double(st, 5, qty);
+		snprintf(v_qty, sizeof(v_qty), "%.6f", qty);
 	if (person > 0)
-		sqlite3_bind_int64(st, 6, person);
-	sqlite3_bind_text(st, 7, status ? status : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, category ? category : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, fields ? fields : "{}", -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+		snprintf(v_person, sizeof(v_person), "%" PRId64, person);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO ledger_entries (county, kind, area_code, entry_date, amount_fen, quantity, "
+	         "person_id, status,"
+	         " category, fields, created_at, updated_at)"
+	         " VALUES ('510722', '%s', '%s', '%s', %s, %s, %s, '%s', '%s', '%s', 0, 0)",
+	         kind, area, date, v_fen, v_qty, v_person, status ? status : "", category ? category : "",
+	         fields ? fields : "{}");
+	assert_int_equal(zxt_sql(f->d.path, sql, NULL, 0), 1);
 }
 
 static int64_t person_id(fx *f, int nth)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(
-	    sqlite3_prepare_v2(f->raw, "SELECT id FROM persons ORDER BY id LIMIT 1 OFFSET ?", -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int(st, 1, nth);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return id;
+	char sql[128], out[32];
+	snprintf(sql, sizeof(sql), "SELECT id FROM persons ORDER BY id LIMIT 1 OFFSET %d", nth);
+	assert_int_equal(zxt_sql(f->d.path, sql, out, sizeof(out)), 1);
+	return strtoll(out, NULL, 10);
 }
 
 static zx_err set_target(fx *f, const zx_actor *a, const char *area, const char *key, const char *period,
@@ -413,15 +397,10 @@ static void test_quarter_month_and_milestone_targets_count_their_own_dates(void 
 
 static int64_t audit_rows(fx *f, const char *action)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(
-	    sqlite3_prepare_v2(f->raw, "SELECT count(*) FROM audit_log WHERE action = ?", -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	char sql[160], out[32];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE action = '%s'", action);
+	zxt_sql(f->d.path, sql, out, sizeof(out));
+	return strtoll(out, NULL, 10);
 }
 
 static void test_targets_are_set_by_county_and_town_admins_below_their_level(void **state)
