@@ -104,18 +104,9 @@ zx_err zx_ledger_link_person(zx_ledger_ctx *x, const zx_ledger_field *f, const c
 		zx_stmt_done(s);
 	if (e || row)
 		return e;
-	if (!by_id) {
-		/* someone elsewhere in the database: say "outside", never whose */
-		int64_t other = 0;
-		e = zx_query_int(x->c, &x->a->scope, ZXQ_ledger_person_any, ZX_ARGS(ZX_TEXT(bidx)), &other);
-		if (!e)
-			return zx_ledger_fail(x, ZX_EVALIDATION, f, "person_outside_area", ei,
-			                      "该人员不在您的管理范围内，不能登记到本台账");
-		if (e != ZX_ENOTFOUND)
-			return e;
-	}
+	/* Whether the number is registered elsewhere is not the caller's to know: one answer. */
 	return zx_ledger_fail(x, ZX_EVALIDATION, f, "person_not_found", ei,
-	                      "户籍信息中没有该人员，请先在户籍台账中登记");
+	                      "您的管理范围内没有该人员（未在户籍信息中登记，或不属于您管理的区域）");
 }
 
 zx_err zx_ledger_link_household(zx_ledger_ctx *x, const zx_ledger_field *f, const char *v, int64_t *id,

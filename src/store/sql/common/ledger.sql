@@ -24,10 +24,6 @@ WHERE p.county = $4 AND p.id_bidx = $3 AND p.area_code BETWEEN $1 AND $2;
 SELECT p.id, p.household_id, p.area_code, p.county, p.name, p.id_masked FROM persons p
 WHERE p.id = $3 AND p.area_code BETWEEN $1 AND $2;
 
--- name: ledger_person_any scoped
-SELECT p.id, p.household_id, p.area_code, p.county, p.name, p.id_masked FROM persons p
-WHERE p.id_bidx = $3 AND p.area_code NOT BETWEEN $1 AND $2 ORDER BY p.id LIMIT 1;
-
 -- name: ledger_household_by_no scoped
 SELECT h.id, h.area_code, h.county, h.hh_no, h.head_name FROM households h
 WHERE h.hh_no = $3 AND h.area_code BETWEEN $1 AND $2 ORDER BY h.id LIMIT 1;
@@ -45,14 +41,15 @@ WHERE h.id = $3 AND h.area_code BETWEEN $1 AND $2;
 INSERT INTO ledger_entries (county, kind, area_code, entry_date, end_date, amount_fen, quantity, person_id,
                             household_id, parent_id, status, category, title, fields, created_by, created_at,
                             updated_by, updated_at)
-SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18
-WHERE $5 BETWEEN $1 AND $2;
+SELECT $3, $4, a.code, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18
+FROM areas a WHERE a.code = $5 AND a.code BETWEEN $1 AND $2;
 
 -- name: ledger_update scoped
 UPDATE ledger_entries SET county = $4, area_code = $5, entry_date = $6, end_date = $7, amount_fen = $8,
                           quantity = $9, person_id = $10, household_id = $11, parent_id = $12, status = $13,
                           category = $14, title = $15, fields = $16, updated_by = $17, updated_at = $18
-WHERE id = $3 AND kind = $19 AND area_code BETWEEN $1 AND $2 AND $5 BETWEEN $1 AND $2;
+WHERE id = $3 AND kind = $19 AND area_code BETWEEN $1 AND $2
+  AND EXISTS (SELECT 1 FROM areas a WHERE a.code = $5 AND a.code BETWEEN $1 AND $2);
 
 -- name: ledger_delete scoped
 DELETE FROM ledger_entries WHERE id = $3 AND kind = $4 AND area_code BETWEEN $1 AND $2;
