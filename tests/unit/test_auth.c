@@ -40,7 +40,8 @@ static int teardown(void **state)
 static zx_err create_as(zxt_db *d, const zx_actor *by, const char *name, const char *role, const char *area,
                         const char *pw, zx_errinfo *ei)
 {
-	zx_user_input in = {.username = name, .display_name = name, .role = role, .area_code = area, .password = pw};
+	zx_user_input in = {
+	    .username = name, .display_name = name, .role = role, .area_code = area, .password = pw};
 	char generated[64] = "";
 	int64_t id = 0;
 	zx_errinfo_clear(ei);
@@ -425,7 +426,8 @@ static void test_unknown_role_or_area_is_refused(void **state)
 	zx_actor cli;
 	zx_actor_cli(&cli);
 	zx_errinfo ei;
-	assert_int_equal(create_as(d, &cli, "who_x", "mayor", ZXT_TOWN_A, "Good-pass-123", &ei), ZX_EVALIDATION);
+	assert_int_equal(create_as(d, &cli, "who_x", "mayor", ZXT_TOWN_A, "Good-pass-123", &ei),
+	                 ZX_EVALIDATION);
 	assert_string_equal(ei.code, "invalid_role");
 	assert_int_equal(create_as(d, &cli, "who_y", "town_admin", "510722999000", "Good-pass-123", &ei),
 	                 ZX_EVALIDATION);
@@ -441,15 +443,55 @@ static void test_town_admin_cannot_create_a_user_outside_its_town(void **state)
 	zx_actor town;
 	zxt_actor(&town, ZX_ROLE_TOWN_ADMIN, ZXT_TOWN_A);
 	zx_errinfo ei;
-	assert_int_equal(create_as(d, &town, "clerk_b", "village_clerk", ZXT_VILLAGE_B1, "Good-pass-123", &ei),
-	                 ZX_EVALIDATION);
+	assert_int_equal(
+	    create_as(d, &town, "clerk_b", "village_clerk", ZXT_VILLAGE_B1, "Good-pass-123", &ei),
+	    ZX_EVALIDATION);
 	assert_string_equal(ei.code, "invalid_area");
 	/* Nor above itself. */
 	assert_int_equal(create_as(d, &town, "county_2", "county_admin", ZXT_COUNTY12, "Good-pass-123", &ei),
 	                 ZX_EVALIDATION);
-	/* Inside its town it can. */
-	assert_int_equal(create_as(d, &town, "clerk_a2", "village_clerk", ZXT_VILLAGE_A2, "Good-pass-123", &ei),
-	                 ZX_OK);
+	/* Inside its town it can (with a generated password: see below). */
+	assert_int_equal(create_as(d, &town, "clerk_a2", "village_clerk", ZXT_VILLAGE_A2, NULL, &ei), ZX_OK);
+}
+
+/* 三权分立: an administrator never chooses the password of an account that sees personal
+ * data, and a password it chose for another role must be changed at first login; the
+ * console operator's choice stands. */
+static void test_admin_chosen_passwords_are_refused_or_one_time(void **state)
+{
+	zxt_db *d = *state;
+	zx_actor sys, cli;
+	zxt_actor(&sys, ZX_ROLE_SYS_ADMIN, ZXT_COUNTY12);
+	zx_actor_cli(&cli);
+	zx_errinfo ei;
+	assert_int_equal(create_as(d, &sys, "ca_chosen", "county_admin", ZXT_COUNTY12, "Good-pass-123", &ei),
+	                 ZX_EVALIDATION);
+	assert_string_equal(ei.code, "password_not_allowed");
+	assert_string_equal(ei.field, "初始密码");
+	const struct {
+		const zx_actor *by;
+		const char *name, *role, *pw;
+		bool must_change;
+	} cases[] = {
+	    {&sys, "ca_gen", "county_admin", NULL, true},
+	    {&sys, "sec_chosen", "sec_admin", "Good-pass-123", true},
+	    {&cli, "ca_console", "county_admin", "Good-pass-123", false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		zx_user_input in = {.username = cases[i].name,
+		                    .role = cases[i].role,
+		                    .area_code = ZXT_COUNTY12,
+		                    .password = cases[i].pw};
+		char generated[64] = "";
+		int64_t id = 0;
+		zx_errinfo_clear(&ei);
+		assert_int_equal(
+		    zx_user_create(d->c, cases[i].by, &in, &id, generated, sizeof(generated), &ei), ZX_OK);
+		assert_int_equal(generated[0] != '\0', cases[i].pw == NULL);
+		zx_user u;
+		assert_int_equal(zx_user_get(d->c, &cli, id, &u), ZX_OK);
+		assert_int_equal(u.must_change, cases[i].must_change);
+	}
 }
 
 static void test_only_sys_or_county_admin_may_create_the_dengbao_roles(void **state)
@@ -470,8 +512,8 @@ static void test_only_sys_or_county_admin_may_create_the_dengbao_roles(void **st
 static void test_roles_without_user_management_cannot_create_users(void **state)
 {
 	zxt_db *d = *state;
-	static const zx_role roles[] = {ZX_ROLE_VILLAGE_CLERK, ZX_ROLE_HELPER, ZX_ROLE_DEPT_USER, ZX_ROLE_SEC_ADMIN,
-	                                ZX_ROLE_AUDIT_ADMIN};
+	static const zx_role roles[] = {ZX_ROLE_VILLAGE_CLERK, ZX_ROLE_HELPER, ZX_ROLE_DEPT_USER,
+	                                ZX_ROLE_SEC_ADMIN, ZX_ROLE_AUDIT_ADMIN};
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		zx_actor a;
 		zxt_actor(&a, roles[i], roles[i] == ZX_ROLE_VILLAGE_CLERK ? ZXT_VILLAGE_A1 : ZXT_COUNTY12);
@@ -492,10 +534,12 @@ static void test_duplicate_and_malformed_user_names_are_refused(void **state)
 	assert_int_equal(create_as(d, &cli, "clerk_a", "village_clerk", ZXT_VILLAGE_A2, "Good-pass-123", &ei),
 	                 ZX_ECONFLICT);
 	assert_string_equal(ei.code, "username_taken");
-	static const char *bad[] = {"ab", "has space", "名字", "semi;colon", "a23456789012345678901234567890123"};
+	static const char *bad[] = {"ab", "has space", "名字", "semi;colon",
+	                            "a23456789012345678901234567890123"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(create_as(d, &cli, bad[i], "village_clerk", ZXT_VILLAGE_A2, "Good-pass-123", &ei),
-		                 ZX_EVALIDATION);
+		assert_int_equal(
+		    create_as(d, &cli, bad[i], "village_clerk", ZXT_VILLAGE_A2, "Good-pass-123", &ei),
+		    ZX_EVALIDATION);
 		assert_string_equal(ei.code, "invalid_username");
 	}
 }
@@ -611,6 +655,7 @@ int main(void)
 	    T(test_generated_password_logs_in_and_must_be_changed),
 	    T(test_role_bound_to_an_area_of_the_wrong_level_is_refused),
 	    T(test_unknown_role_or_area_is_refused),
+	    T(test_admin_chosen_passwords_are_refused_or_one_time),
 	    T(test_town_admin_cannot_create_a_user_outside_its_town),
 	    T(test_only_sys_or_county_admin_may_create_the_dengbao_roles),
 	    T(test_roles_without_user_management_cannot_create_users),
