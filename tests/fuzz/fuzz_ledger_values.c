@@ -28,7 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (zx_ledger_parse_date(s, d)) {
 		if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
 			abort();
-		int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+		for (int i = 0; i < 10; i++)
+			if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+				abort();
+		int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+		int m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
 		if (!zx_date_valid(y, m, day))
 			abort();
 		if (!zx_ledger_parse_date(d, again) || strcmp(again, d) != 0)
