@@ -29,6 +29,7 @@ typedef struct pg_conn {
 	PGconn *pg;
 	unsigned char prepared[ZXQ__COUNT];
 	signed char nparams[ZXQ__COUNT]; /* parameters each prepared statement takes */
+	bool returns_id[ZXQ__COUNT];     /* prepared with " RETURNING id" added */
 	int64_t last_id;
 	/* Tables known to have (1) or lack (0) an identity column "id": lastval() is only
 	 * asked after inserts into the former, since asking it otherwise is an error that
@@ -200,11 +201,27 @@ static zx_err pg_run(pg_conn *pc, zx_query q, const char *sql, const char *const
 	char name[32];
 	snprintf(name, sizeof(name), "zxq_%d", (int)q);
 	if (!pc->prepared[q]) {
-		PGresult *r = PQprepare(pc->pg, name, sql, 0, NULL);
+		/* An INSERT into a table with an identity "id" reports the id with its own result
+		 * (RETURNING id, rows hidden from the caller) instead of a lastval() round trip. */
+		char table[48], *with_id = NULL;
+		if (insert_table(sql, table, sizeof(table)) && !strcasestr(sql, "RETURNING") &&
+		    has_identity(pc, table)) {
+			size_t n = strlen(sql);
+			while (n > 0 && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n'))
+				n--;
+			with_id = malloc(n + sizeof(" RETURNING id"));
+			if (!with_id)
+				return ZX_ENOMEM;
+			memcpy(with_id, sql, n);
+			memcpy(with_id + n, " RETURNING id", sizeof(" RETURNING id"));
+		}
+		PGresult *r = PQprepare(pc->pg, name, with_id ? with_id : sql, 0, NULL);
+		free(with_id);
 		zx_err e = map_result(pc->pg, r, zx_sql_defs[q].name);
 		PQclear(r);
 		if (e)
 			return e;
+		pc->returns_id[q] = with_id != NULL;
 		r = PQdescribePrepared(pc->pg, name);
 		e = map_result(pc->pg, r, zx_sql_defs[q].name);
 		pc->nparams[q] = (signed char)(e ? 0 : PQnparams(r));
@@ -279,7 +296,12 @@ static zx_err pg_query_open(zx_conn *c, zx_query q, const zx_val *args, int narg
 	const char *ct = PQcmdTuples(s->res);
 	s->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
 	char table[48];
-	if (s->changes > 0 && insert_table(sql, table, sizeof(table)) && has_identity(pc, table)) {
+	if (pc->returns_id[q]) {
+		int n = PQntuples(s->res);
+		if (n > 0)
+			pc->last_id = strtoll(PQgetvalue(s->res, n - 1, 0), NULL, 10);
+		s->row = n; /* the caller ran an INSERT: no rows */
+	} else if (s->changes > 0 && insert_table(sql, table, sizeof(table)) && has_identity(pc, table)) {
 		/* zx_last_insert_id(): the identity value this session generated last. */
 		PGresult *r = PQexec(pc->pg, "SELECT lastval()");
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
