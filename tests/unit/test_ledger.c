@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include "../lib/zxtest.h"
@@ -84,28 +83,15 @@ static void open_db(zxt_db *d)
 	zx_clock_set(1750000000); /* 2025-06-15 (UTC+8) */
 }
 
-/* Raw SQL on the test's SQLite file, beside the store's connection (WAL). */
+/* Raw SQL beside the store's connection (SQLite file or the test's PostgreSQL database). */
 static long long sql_run(zxt_db *d, const char *sql)
 {
-	sqlite3 *db;
-	if (sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		fail_msg("open %s", d->path);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
-	int rc = sqlite3_step(st);
-	long long v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		fail_msg("step %s: %s", sql, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return zxt_sql(d->path, sql, NULL, 0);
 }
 
 static long long sql_int(zxt_db *d, const char *sql)
 {
-	return sql_run(d, sql);
+	return zxt_sql_int(d->path, sql);
 }
 
 /* Input by field key. */

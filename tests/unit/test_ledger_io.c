@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "../lib/zxtest.h"
 #include "domain/ledger/ledger.h"
@@ -54,15 +53,7 @@ static void open_db(zxt_db *d)
 
 static long long sql_int(zxt_db *d, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return zxt_sql_int(d->path, sql);
 }
 
 static void add(zxt_db *d, const zx_actor *a, const char *kind, const char *const *kv)
