@@ -2,7 +2,8 @@
  * test_jobs.c — the background job runner (domain/jobs/jobs.c): a submitted job runs on a
  * worker and its outcome lands in the jobs table; live progress is visible while it runs;
  * a job is visible to its creator and the administrators of its area only; jobs left by a
- * previous process are failed at start; stopping fails the queued jobs and frees every arg.
+ * previous process are failed at start; stopping fails the queued jobs and frees every arg;
+ * at shutdown a running job past its grace period is cancelled and rolled back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +277,87 @@ static void test_stop_fails_queued_jobs_and_frees_their_args(void **state)
 	zx_job_release(&job);
 }
 
+/* A job that writes row after row in one transaction until a statement fails. */
+typedef struct looper {
+	_Atomic int rows;
+	int freed;
+} looper;
+
+static void looping_job(zx_job_run *run, zx_conn *c, void *arg, zx_job_outcome *out)
+{
+	(void)run;
+	looper *l = arg;
+	zx_err e = zx_tx_begin_write(c);
+	for (int i = 0; !e && i < 1000000; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "loop%d", i);
+		e = zx_exec(c, NULL, ZXQ_login_throttle_set, ZX_ARGS(ZX_TEXT(name), ZX_INT(1), ZX_INT(0)),
+		            NULL);
+		if (!e)
+			atomic_fetch_add(&l->rows, 1);
+		if (i > 20)
+			usleep(500);
+	}
+	if (!e)
+		e = zx_tx_commit(c);
+	zx_tx_rollback(c);
+	out->ok = !e;
+	out->message = e ? "写入失败" : "完成";
+}
+
+static void looper_free(void *arg)
+{
+	((looper *)arg)->freed++;
+}
+
+/* Shutdown: quiesce takes no new job, the running one is waited for, then cancelled —
+ * its next statement fails, its transaction rolls back, it is recorded failed with the
+ * cancel message — and the runner stops cleanly. */
+static void test_cancel_rolls_back_the_running_job_and_records_it_failed(void **state)
+{
+	fixture *f = *state;
+	zx_jobs *j;
+	zx_errinfo ei;
+	assert_int_equal(zx_jobs_start(f->st, 1, &j, &ei), ZX_OK);
+	looper l = {.rows = 0};
+	int64_t id;
+	assert_int_equal(zx_job_submit(j, f->c, &f->clerk, "test.loop", "510722101002", NULL, looping_job, &l,
+	                               looper_free, &id),
+	                 ZX_OK);
+	for (int i = 0; atomic_load(&l.rows) < 20; i++) {
+		assert_true(i < 2000);
+		usleep(5000);
+	}
+	zx_jobs_quiesce(j);
+	assert_int_equal(zx_jobs_running(j), 1);
+	assert_int_equal(zx_jobs_wait(j, 50), 1); /* still writing: the grace period runs out */
+	assert_int_equal(zx_jobs_cancel(j), 1);
+	assert_int_equal(zx_jobs_wait(j, 10000), 0);
+	/* No new job is taken any more. */
+	looper l2 = {.rows = 0};
+	assert_int_not_equal(zx_job_submit(j, f->c, &f->clerk, "test.loop", "510722101002", NULL, looping_job,
+	                                   &l2, looper_free, NULL),
+	                     ZX_OK);
+	assert_int_equal(l2.freed, 1);
+	assert_int_equal(atomic_load(&l2.rows), 0);
+	assert_true(atomic_load(&l.rows) >= 20);
+	zx_job job;
+	assert_int_equal(zx_job_get(NULL, f->c, &f->clerk, id, &job), ZX_OK);
+	assert_string_equal(job.status, "failed");
+	assert_non_null(strstr(job.message, "已中止并回滚"));
+	zx_job_release(&job);
+	zx_jobs_stop(j);
+	assert_int_equal(l.freed, 1);
+	/* Nothing of the job's transaction is in the database. */
+	zx_stmt *s;
+	assert_int_equal(zx_query_open(f->c, NULL, ZXQ_login_throttle_get, ZX_ARGS(ZX_TEXT("loop0")), &s),
+	                 ZX_OK);
+	bool row = true;
+	assert_int_equal(zx_stmt_next(s, &row), ZX_OK);
+	zx_stmt_done(s);
+	assert_false(row);
+}
+
 static void test_start_fails_jobs_left_by_a_previous_process(void **state)
 {
 	fixture *f = *state;
@@ -311,6 +394,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_fails_queued_jobs_and_frees_their_args, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_rolls_back_the_running_job_and_records_it_failed,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_fails_jobs_left_by_a_previous_process, setup,
 	                                    teardown),
 	};
