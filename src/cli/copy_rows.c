@@ -126,8 +126,9 @@ static int cmp_hash(const void *a, const void *b)
 
 static void hashes_sum(hashes *h, uint8_t out[ZX_SM3_LEN])
 {
-	qsort(h->p, h->n, ZX_SM3_LEN, cmp_hash);
-	zx_sm3(h->p ? h->p : (uint8_t *)"", h->n * ZX_SM3_LEN, out);
+	if (h->n)
+		qsort(h->p, h->n, ZX_SM3_LEN, cmp_hash);
+	zx_sm3(h->p ? h->p : (const uint8_t *)"", h->n * ZX_SM3_LEN, out);
 	h->n = 0;
 }
 
