@@ -1,7 +1,7 @@
 // IDOR on the monitoring and assistance objects that the generic loops of idor.test.mjs
 // used to skip or only walk blindly: the probe county now holds, in both villages, a
-// visit, a screening and a pending 风险消除 application (besides a case, a campaign with
-// an issue, a measure and a job), and here every one of them is aimed at exactly —
+// visit, a screening, a pending 风险消除 application and an export (besides a case, a
+// campaign with an issue, a measure and a job), and here every one of them is aimed at exactly —
 // another area's object by id is 404 (its existence never shown) while the caller's own
 // answers 200, a step on another area's elimination changes nothing and leaves no audit
 // row, and /policies/effective for another area is 403.
@@ -18,7 +18,7 @@ after(async () => {
   await zx.stop();
 });
 
-const KINDS = ['cases', 'campaigns', 'issues', 'measures', 'visits', 'screenings', 'eliminations', 'jobs'];
+const KINDS = ['cases', 'campaigns', 'issues', 'measures', 'visits', 'screenings', 'eliminations', 'jobs', 'exports'];
 
 test('the probe county holds an object of every resource in both villages', () => {
   for (const side of [A, B]) {
@@ -41,6 +41,14 @@ describe('objects of village B by id', () => {
       assert.ok(r.text.includes(A.code) || r.text.includes(A.hh_no), 'the answer is not about village A: ' + r.text.slice(0, 300));
     });
   }
+
+  test('an export file of B\'s clerk is 404 for everybody else, the county admin included', async () => {
+    for (const actor of ['clerk_a', 'town_a', 'helper_a', 'admin']) {
+      const r = await zx.req(`/api/v1/exports/${B.ids.exports}`, { session: zx.s[actor] });
+      assert.equal(r.status, 404, `${actor}: ${r.status} ${r.text.slice(0, 300)}`);
+      assertNoForeignAreas(r, zx.scopeOf[actor], `exports/${B.ids.exports}`, []);
+    }
+  });
 
   test('a step on B\'s elimination by town_a is 404, changes nothing and is not audited as a transition', async () => {
     const id = B.ids.eliminations;

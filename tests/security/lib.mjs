@@ -183,6 +183,9 @@ async function sideObjects(zx, side) {
     body: TEMPLATE_HEADER + `\n${village}9999,${village},1组,张三,110101199003077777,户主,男\n`,
   });
   if (up.status === 202) o.ids.jobs = up.json.job.id;
+  // An export job of the village's clerk, for /exports/{id} (its file goes to the clerk only).
+  const ex = await request(zx.url, `/api/v1/exports?kind=households&format=csv&village=${village}`, { method: 'POST', session: clerk });
+  if (ex.status === 202) o.ids.exports = ex.json.job.id;
   return o;
 }
 
