@@ -40,10 +40,16 @@ export async function copyDb(src, dir, name = 'zx.db') {
   return dst;
 }
 
-// Rows of a query as objects (sqlite3 -json); [] for no rows.
+// Rows of a query as objects (sqlite3 -json; on a postgresql:// URL psql with json_agg, for
+// the api-pg tier); [] for no rows.
 export function sql(db, query) {
+  const pg = db.startsWith('postgres');
+  const cmd = pg ? 'psql' : 'sqlite3';
+  const args = pg
+    ? ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', `SELECT coalesce(json_agg(q), '[]') FROM (${query}) q`]
+    : ['-json', db, query];
   return new Promise((resolve, reject) => {
-    execFile('sqlite3', ['-json', db, query], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`sqlite3 ${query}: ${stderr || err.message}`));
       else resolve(stdout.trim() ? JSON.parse(stdout) : []);
     });
