@@ -18,8 +18,8 @@ WHERE d.id = $3 AND d.area_code BETWEEN $1 AND $2;
 -- name: report_insert scoped
 INSERT INTO report_drafts (county, area_code, year, title, body, version, created_by, created_at,
                            updated_by, updated_at)
-SELECT substr($3, 1, 6), $3, $4, $5, $6, 1, $7, $8, $7, $8
-WHERE $3 BETWEEN $1 AND $2;
+SELECT substr(a.code, 1, 6), a.code, $4, $5, $6, 1, $7, $8, $7, $8
+FROM areas a WHERE a.code = $3 AND a.code BETWEEN $1 AND $2;
 
 -- Saves an edit made to `version`; no row changes when someone saved in between.
 -- name: report_update scoped
