@@ -175,12 +175,15 @@ static zx_err filter_args(zx_ledger_ctx *x, const zx_ledger_filter *f, zx_scope 
 	if (strlen(q) > 100)
 		return zx_fail(ei, ZX_EINVAL, "query_too_long", "q", 0, "搜索词过长");
 	if (*q) {
-		/* LIKE with the wildcards of the text escaped away */
+		/* LIKE matching the text literally: % _ and the escape ! escaped with ! (ESCAPE '!'
+		 * in ledger_list/ledger_count), so "%" or "_" finds rows holding them, not every row */
 		size_t j = 0;
 		fa->like[j++] = '%';
-		for (const char *p = q; *p && j < sizeof(fa->like) - 2; p++)
-			if (*p != '%' && *p != '_')
-				fa->like[j++] = *p;
+		for (const char *p = q; *p && j < sizeof(fa->like) - 3; p++) {
+			if (*p == '%' || *p == '_' || *p == '!')
+				fa->like[j++] = '!';
+			fa->like[j++] = *p;
+		}
 		fa->like[j++] = '%';
 		fa->like[j] = '\0';
 	} else {

@@ -68,7 +68,7 @@ LEFT JOIN ledger_entries pe ON pe.id = e.parent_id
 WHERE e.id = $3 AND e.kind = $4 AND e.area_code BETWEEN $1 AND $2;
 
 -- Filters: $4 from, $5 to (entry_date, '' = open), $6 status, $7 category, $8 text ('' = any;
--- $9 the LIKE pattern of it), $10 parent id (0 = any). Newest first.
+-- $9 the LIKE pattern of it, its % _ ! escaped with !), $10 parent id (0 = any). Newest first.
 -- name: ledger_list scoped
 SELECT e.id, e.area_code, coalesce(a.name, ''), e.fields, e.status, e.category, e.title,
        coalesce(e.entry_date, ''), coalesce(e.end_date, ''), e.amount_fen, e.quantity,
@@ -83,7 +83,7 @@ LEFT JOIN ledger_entries pe ON pe.id = e.parent_id
 WHERE e.kind = $3 AND e.area_code BETWEEN $1 AND $2
   AND ($4 = '' OR e.entry_date >= $4) AND ($5 = '' OR e.entry_date <= $5)
   AND ($6 = '' OR e.status = $6) AND ($7 = '' OR e.category = $7)
-  AND ($8 = '' OR e.title LIKE $9 OR e.fields LIKE $9 OR p.name = $8 OR h.hh_no = $8 OR h.head_name = $8)
+  AND ($8 = '' OR e.title LIKE $9 ESCAPE '!' OR e.fields LIKE $9 ESCAPE '!' OR p.name = $8 OR h.hh_no = $8 OR h.head_name = $8)
   AND ($10 = 0 OR e.parent_id = $10)
 ORDER BY e.entry_date DESC, e.id DESC LIMIT $11 OFFSET $12;
 
@@ -94,7 +94,7 @@ LEFT JOIN households h ON h.id = e.household_id
 WHERE e.kind = $3 AND e.area_code BETWEEN $1 AND $2
   AND ($4 = '' OR e.entry_date >= $4) AND ($5 = '' OR e.entry_date <= $5)
   AND ($6 = '' OR e.status = $6) AND ($7 = '' OR e.category = $7)
-  AND ($8 = '' OR e.title LIKE $9 OR e.fields LIKE $9 OR p.name = $8 OR h.hh_no = $8 OR h.head_name = $8)
+  AND ($8 = '' OR e.title LIKE $9 ESCAPE '!' OR e.fields LIKE $9 ESCAPE '!' OR p.name = $8 OR h.hh_no = $8 OR h.head_name = $8)
   AND ($10 = 0 OR e.parent_id = $10);
 
 -- Totals for reports and indicators: kind $3, entry_date in [$4, $5] ('' = open), status $6,
