@@ -22,7 +22,9 @@ after(async () => {
   await zx.stop();
 });
 
-const withParams = (r) => r.pattern.includes('{');
+// A pattern naming an object: {kind} (a ledger kind) alone names a collection.
+const withParams = (r) => /\{(?!kind\})\w+\}/.test(r.pattern);
+const listPath = (r) => r.pattern.replace('{kind}', zx.objs.A.ledger_kind);
 
 // Bodies that would be valid in the caller's own area, so a refusal is the scope check and
 // not a validation error.
@@ -35,6 +37,10 @@ function bodyFor(r) {
   if (/\/plans\/\{hh_no\}$/.test(p)) return { goal: '越权测试' };
   if (/\/events$/.test(p)) return { type: '其他', date: '2024-05-01', note: '越权测试' };
   if (/\/transitions$/.test(p) || /\/steps$/.test(p)) return { action: 'submit', opinion: '越权测试' };
+  if (/\/ledgers\/\{kind\}\/\{id\}$/.test(p)) return { inspector: '越权测试', findings: '越权测试' };
+  if (/\/reports\/\{id\}$/.test(p)) return { title: '越权测试', body: '## 一、越权\n\n越权测试', version: 1 };
+  if (/\/reports\/\{id\}\/preview$/.test(p)) return { title: '越权测试', body: '{{tuopin_households}}' };
+  if (/\/targets$/.test(p)) return { area: zx.areas.villageB, year: 2026, period: 'Y', target: '99' };
   return r.json ? {} : undefined;
 }
 
@@ -53,6 +59,8 @@ async function findBId(collection) {
 
 async function bTarget(r) {
   let p = fill(r.pattern, zx.objs.B);
+  // A target is named by the indicator and, in the query, B's area.
+  if (p && r.method === 'DELETE' && p.endsWith('/targets')) return `${p}?area=${zx.areas.villageB}&year=2026&period=Y`;
   if (p) return p;
   // One unknown {id}: look it up in the collection before it.
   const m = r.pattern.match(/^(.*?)\/\{(\w+)\}/);
@@ -112,9 +120,10 @@ for (const actor of ACTORS) {
         if (!p) return t.skip('no object of village B for this route');
         const hh = zx.objs.B.hh_no;
         const beforeHh = hh && (await householdState(hh));
-        const res = await zx.req(p, { method: r.method, session: zx.s[actor], json: bodyFor(r) });
+        const body = bodyFor(r);
+        const res = await zx.req(p, { method: r.method, session: zx.s[actor], json: body });
         assert.ok(res.status >= 400 && res.status < 500, `${actor} ${r.method} ${p}: ${res.status} ${res.text.slice(0, 300)}`);
-        assertNoForeignAreas(res, zx.scopeOf[actor], `${r.method} ${p}`, [p]);
+        assertNoForeignAreas(res, zx.scopeOf[actor], `${r.method} ${p}`, [p, JSON.stringify(body ?? {})]);
         if (hh) assert.deepEqual(await householdState(hh), beforeHh, `household ${hh} changed`);
         const clerkB = await request(zx.url, `/api/v1/users/${zx.objs.B.user_id}`, { session: zx.s.admin });
         assert.equal(clerkB.status, 200, 'clerk B still exists');
@@ -138,12 +147,13 @@ describe('lists filtered to another area', () => {
         const extra = r.file === 'exports.c' ? 'kind=households&format=csv&' : '';
         // Only a list the caller may read at all must refuse the foreign filter; others
         // (a 403 for the role, an answer that is not a list) must merely not leak.
-        const base = await zx.req(`${r.pattern}?${extra}`, { session: zx.s[actor] });
+        const lp = listPath(r);
+        const base = await zx.req(`${lp}?${extra}`, { session: zx.s[actor] });
         const isList = base.status === 200 && (Array.isArray(base.json?.items) || r.file === 'exports.c');
         const keys = ['area', 'village'].filter((k) => r.queryKeys.has(k) || r.file === 'exports.c');
         for (const k of keys) {
           for (const v of [villageB, townB]) {
-            const res = await zx.req(`${r.pattern}?${extra}${k}=${v}`, { session: zx.s[actor] });
+            const res = await zx.req(`${lp}?${extra}${k}=${v}`, { session: zx.s[actor] });
             // A town code as ?village= is malformed (400); a foreign area is 403 (404 tolerated).
             const refused = [403, 404].includes(res.status) || (k === 'village' && v === townB && res.status === 400);
             if (isList) assert.ok(refused, `${actor} ${r.pattern}?${k}=${v}: ${res.status} ${res.text.slice(0, 300)}`);
@@ -151,7 +161,7 @@ describe('lists filtered to another area', () => {
           }
           // Wider, malformed or mixed filters may be refused or narrowed, never widened.
           for (const v of [county, '510722', '5107221', '510722%25', '%25', '*', villageA + '%25', `${villageA}&${k}=${villageB}`]) {
-            const res = await zx.req(`${r.pattern}?${extra}${k}=${v}`, { session: zx.s[actor] });
+            const res = await zx.req(`${lp}?${extra}${k}=${v}`, { session: zx.s[actor] });
             assertNoForeignAreas(res, scope, `${r.pattern}?${k}=${v}`, [v]);
           }
         }

@@ -61,7 +61,10 @@ export function fill(pattern, objs) {
   const out = pattern.replace(/\{(\w+)\}/g, (_, name, at) => {
     const seg = pattern.slice(0, at).split('/').filter(Boolean).pop();
     let v;
-    if (name === 'code') v = objs.code;
+    if (name === 'kind') v = objs.ledger_kind;
+    else if (name === 'key') v = objs.indicator_key;
+    else if (seg === '{kind}') v = objs.ids?.ledgers;
+    else if (name === 'code') v = objs.code;
     else if (name === 'hh_no') v = objs.hh_no;
     else if (name === 'person_id') v = objs.person_id;
     else if (name === 'year') v = objs.year ?? 2024;
@@ -154,6 +157,7 @@ export async function startProbeCounty({ households = 200, extraUsers = [] } = {
     zx.scopeOf = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.user.area_code]));
     zx.objs = { A: await sideObjects(zx, 'A'), B: await sideObjects(zx, 'B') };
     for (const side of ['A', 'B']) await seedObjects(zx, zx.objs[side], zx.areas['village' + side]);
+    for (const side of ['A', 'B']) await seedAreaObjects(zx, zx.objs[side], side);
   } catch (e) {
     await zx.stop().catch(() => {});
     throw e;
@@ -240,6 +244,34 @@ async function seedObjects(zx, o, village) {
   for (const k of Object.keys(o.ids)) if (o.ids[k] === undefined) delete o.ids[k];
   const hh = await request(zx.url, `/api/v1/households/${o.hh_no}`, { session: zx.s.admin });
   o.household = hh.json;
+}
+
+// Objects of the ledger, indicator and report resources in a village (made by its clerk,
+// the ranking snapshot of its town and the indicator target by the county admin), for
+// /ledgers/{kind}/{id}, /reports/{id}, /rankings/snapshots/{id} and /indicators/{key}/targets.
+// The ledger row is a 巡查 (kind `inspection`); its key and the indicator's are set on the
+// side (fill() uses them for {kind} and {key}).
+export const PROBE_YEAR = 2026;
+async function seedAreaObjects(zx, o, side) {
+  const village = zx.areas['village' + side];
+  const town = zx.areas['town' + side];
+  const clerk = zx.s['clerk_' + side.toLowerCase()];
+  const post = async (who, p, json, method = 'POST') => {
+    const r = await request(zx.url, p, { method, session: who, json });
+    assert.ok(r.status < 300, `seed ${method} ${p}: ${r.status} ${r.text.slice(0, 300)}`);
+    return r.json;
+  };
+  o.ledger_kind = 'inspection';
+  o.indicator_key = 'river_patrol';
+  o.ids.ledgers = idOf(await post(clerk, '/api/v1/ledgers/inspection', {
+    type: '巡河', area: village, inspector: '探针巡查员' + side, date: '2026-01-05', place: '凯江' + side, findings: '安全探针',
+  }));
+  o.ids.reports = (await post(clerk, '/api/v1/reports', { area: village, year: PROBE_YEAR })).report.id;
+  await post(zx.s.admin, `/api/v1/indicators/river_patrol/targets`, { area: village, year: PROBE_YEAR, period: 'Y', target: '10' }, 'PUT');
+  o.ids.snapshots = (await post(zx.s.admin, '/api/v1/rankings', {
+    area: town, year: PROBE_YEAR, period: 'Y', top: 1, title: '探针晾晒' + side,
+  })).ranking.id;
+  o.town = town;
 }
 
 const TEMPLATE_HEADER = '户编号,行政区划代码,组,姓名,证件号码,与户主关系,性别,民族,文化程度,在校生情况,健康状况,残疾等级,' +
