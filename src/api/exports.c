@@ -7,6 +7,9 @@
  *        202 {job}; GET /api/v1/jobs/{id} shows its progress; when done,
  *   GET  /api/v1/exports/{job id}: the file, once, to the user who asked for it.
  *
+ *   GET  /api/v1/exports?kind=monitored|measures|visits|eliminations&area=&year=&format=xlsx|csv
+ *        [&unmasked=1]: the standard exports (domain/registry/export_std.h), in the request.
+ *
  * Files are written under the app's data_dir (never in memory) and sent from an open
  * descriptor after unlinking, so nothing stays on disk after the download; a job's file
  * nobody fetched is swept after EXPORT_KEEP_SECONDS. One synchronous export at a time (it
@@ -28,6 +31,7 @@
 #include "base/log.h"
 #include "domain/jobs/jobs.h"
 #include "domain/registry/export.h"
+#include "domain/registry/export_std.h"
 
 #define EXPORTS_MAX 1
 #define EXPORT_KEEP_SECONDS (24 * 3600)
@@ -46,7 +50,11 @@ static bool parse_opts(api_call *c, zx_export_opts *o)
 		return false;
 	if (strcmp(kind, "households") != 0) {
 		api_error_msg(c, ZX_EINVAL, "invalid_parameter", "kind",
-		              "不支持的导出类型: %s（可选 households）", kind);
+		              zx_std_kind_parse(kind)
+		                  ? "导出类型 %s 请直接下载（GET）"
+		                  : "不支持的导出类型: %s（可选 households、monitored、measures、"
+		                    "visits、eliminations）",
+		              kind);
 		return false;
 	}
 	o->format = zx_export_format_parse(*format ? format : "xlsx");
@@ -64,7 +72,8 @@ static bool parse_opts(api_call *c, zx_export_opts *o)
 }
 
 /* Hands the finished file to the server as an open descriptor and removes its name. */
-static void send_file(api_call *c, const char *path, zx_export_format format, const char *area)
+static void send_file(api_call *c, const char *path, zx_export_format format, const char *area,
+                      const char *name, const char *title)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
@@ -78,11 +87,15 @@ static void send_file(api_call *c, const char *path, zx_export_format format, co
 	}
 	bool csv = format == ZX_EXPORT_CSV;
 	const char *ext = csv ? "csv" : "xlsx";
-	/* 农户台账 percent-encoded for filename*; the plain filename is ASCII for old clients. */
-	const char *disp = zx_arena_printf(c->req->arena,
-	                                   "attachment; filename=\"households-%s.%s\"; filename*=UTF-8''"
-	                                   "%%E5%%86%%9C%%E6%%88%%B7%%E5%%8F%%B0%%E8%%B4%%A6-%s.%s",
-	                                   area, ext, area, ext);
+	/* The title percent-encoded for filename*; the plain filename is ASCII for old clients. */
+	char enc[128];
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)title; *p && n + 4 < sizeof(enc); p++)
+		n += (size_t)snprintf(enc + n, sizeof(enc) - n, "%%%02X", *p);
+	enc[n] = 0;
+	const char *disp =
+	    zx_arena_printf(c->req->arena, "attachment; filename=\"%s-%s.%s\"; filename*=UTF-8''%s-%s.%s",
+	                    name, area, ext, enc, area, ext);
 	c->resp->status = 200;
 	c->resp->content_type = csv ? "text/csv; charset=utf-8"
 	                            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -100,8 +113,18 @@ static const char *export_area(api_call *c, const zx_export_opts *o)
 	                          : c->actor->area_code;
 }
 
+static void standard_get(api_call *c, zx_std_kind kind);
+
 static void exports_get(api_call *c)
 {
+	const char *kind;
+	if (!api_query_str(c, "kind", 32, &kind))
+		return;
+	zx_std_kind std = zx_std_kind_parse(kind);
+	if (std) {
+		standard_get(c, std);
+		return;
+	}
 	zx_export_opts o;
 	if (!parse_opts(c, &o))
 		return;
@@ -129,7 +152,61 @@ static void exports_get(api_call *c)
 		api_error(c, e, &ei);
 		return;
 	}
-	send_file(c, path, o.format, export_area(c, &o));
+	send_file(c, path, o.format, export_area(c, &o), "households", "农户台账");
+}
+
+/* A standard export (监测对象, 帮扶措施台账, 走访记录, 消除名单), written and sent in the request. */
+static void standard_get(api_call *c, zx_std_kind kind)
+{
+	const char *format, *unmasked, *area, *year;
+	if (!api_query_str(c, "format", 8, &format) || !api_query_str(c, "unmasked", 8, &unmasked) ||
+	    !api_query_str(c, "area", 16, &area) || !api_query_str(c, "year", 8, &year))
+		return;
+	zx_std_opts o = {.kind = kind, .area = area, .tmpdir = c->app->data_dir};
+	o.format = zx_export_format_parse(*format ? format : "xlsx");
+	if (!o.format) {
+		api_error_msg(c, ZX_EINVAL, "invalid_parameter", "format", "导出格式应为 csv 或 xlsx");
+		return;
+	}
+	o.unmasked = !strcmp(unmasked, "1") || !strcmp(unmasked, "true");
+	if (*unmasked && !o.unmasked && strcmp(unmasked, "0") != 0 && strcmp(unmasked, "false") != 0) {
+		api_error_msg(c, ZX_EINVAL, "invalid_parameter", "unmasked", "参数 unmasked 应为 0 或 1");
+		return;
+	}
+	char *end = NULL;
+	long y = *year ? strtol(year, &end, 10) : 0;
+	if (*year && (*end || y < 2000 || y > 2100)) {
+		api_error_msg(c, ZX_EINVAL, "invalid_parameter", "year", "年度应为 2000 至 2100 之间的年份");
+		return;
+	}
+	o.year = (int)y;
+	if (atomic_fetch_add(&running, 1) >= EXPORTS_MAX) {
+		atomic_fetch_sub(&running, 1);
+		api_error_msg(c, ZX_ECONFLICT, "export_busy", NULL, "导出任务较多，请稍后再试");
+		return;
+	}
+	char *path = zx_arena_printf(c->req->arena, "%s/export-XXXXXX", c->app->data_dir);
+	int fd = path ? mkstemp(path) : -1;
+	if (fd < 0) {
+		atomic_fetch_sub(&running, 1);
+		zx_error("exports: cannot create a file in the data directory: %s", strerror(errno));
+		api_error_msg(c, ZX_EIO, "export_failed", NULL, "导出失败：无法创建临时文件");
+		return;
+	}
+	close(fd);
+	int64_t rows = 0;
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	zx_err e = zx_export_standard(c->conn, c->actor, &c->app->keys, &o, path, &rows, &ei);
+	atomic_fetch_sub(&running, 1);
+	if (e) {
+		unlink(path);
+		api_error(c, e, &ei);
+		return;
+	}
+	static const char *const names[] = {"", "monitored", "measures", "visits", "eliminations"};
+	send_file(c, path, o.format, *area ? area : c->actor->area_code, names[kind],
+	          zx_std_kind_title(kind));
 }
 
 /* ---- background exports ------------------------------------------------------------- */
@@ -320,7 +397,8 @@ static void exports_download(api_call *c)
 		api_error_msg(c, ZX_ENOTFOUND, "export_gone", NULL, "导出文件已下载或已过期，请重新导出");
 	else
 		send_file(c, path, f ? f : ZX_EXPORT_XLSX,
-		          zx_arena_strdup(c->req->arena, area ? area : c->actor->area_code));
+		          zx_arena_strdup(c->req->arena, area ? area : c->actor->area_code), "households",
+		          "农户台账");
 	json_decref(params);
 	zx_job_release(&job);
 }

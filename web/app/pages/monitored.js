@@ -5,13 +5,16 @@ import { api } from '../api.js';
 import { store } from '../store.js';
 import { formatCount } from '../util.js';
 import { useMonitoringStyle, CATEGORIES } from '../monitoring-ui.js';
+import ExportButton from '../components/export-button.js';
 
 export default {
   name: 'MonitoredPage',
+  components: { ExportButton },
   template: `
   <div class="zx-page" data-testid="page-monitored">
     <div class="zx-page-head">
       <h2 class="zx-page-title">监测户<span class="zx-page-title-sub" v-if="area">{{ area.name }}</span></h2>
+      <div class="zx-toolbar"><export-button kind="monitored" title="监测对象"></export-button></div>
     </div>
     <el-card shadow="never" class="zx-card zx-gap-b">
       <div class="zx-mon-summary" v-if="summary" data-testid="monitored-summary">

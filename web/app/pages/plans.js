@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { store } from '../store.js';
 import { formatTime } from '../util.js';
 import { CADRE_ROLES, useAssistanceStyle } from '../assistance-ui.js';
+import ExportButton from '../components/export-button.js';
 
 const { ElMessage, ElMessageBox } = window.ElementPlus;
 
@@ -19,10 +20,15 @@ const ACTIONS = {
 
 export default {
   name: 'PlansPage',
+  components: { ExportButton },
   template: `
   <div class="zx-page" data-testid="page-plans">
     <div class="zx-page-head">
       <h2 class="zx-page-title">一户一策<span class="zx-page-title-sub" v-if="area">{{ area.name }}</span></h2>
+      <div class="zx-toolbar">
+        <export-button v-if="tab === 'elim'" key="elim" kind="eliminations" title="消除名单" yearly></export-button>
+        <export-button v-else key="measures" kind="measures" title="帮扶措施台账" yearly></export-button>
+      </div>
     </div>
     <el-tabs v-model="tab" @tab-change="onTab">
       <el-tab-pane label="监测户帮扶计划" name="plans">

@@ -11,6 +11,7 @@ import {
 import {
   newKey, sendVisit, enqueue, pendingVisits, discard, flushQueue, onQueueChange, startAutoFlush,
 } from '../visit-queue.js';
+import ExportButton from '../components/export-button.js';
 
 const { ElMessage } = window.ElementPlus;
 
@@ -20,11 +21,13 @@ function emptyForm() {
 
 export default {
   name: 'VisitsPage',
+  components: { ExportButton },
   template: `
   <div class="zx-page zx-visits" data-testid="page-visits">
     <div class="zx-page-head">
       <h2 class="zx-page-title">走访<span class="zx-page-title-sub" v-if="area">{{ area.name }}</span></h2>
       <div class="zx-toolbar">
+        <export-button kind="visits" title="走访记录" yearly></export-button>
         <el-button v-if="queued.length" type="warning" plain size="small" @click="retry" :loading="flushing"
                    data-testid="visit-queue">
           <el-icon><Upload /></el-icon><span>待上传 {{ pendingN }} 条</span>
