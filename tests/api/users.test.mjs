@@ -128,6 +128,19 @@ describe('county admin manages users', () => {
     assertError(await zx.req('/api/v1/users/-1', { session: admin }), 404);
     assertError(await zx.req('/api/v1/users/99999999', { session: admin }), 404);
   });
+
+  test('the search is literal: % and _ are not wildcards', async () => {
+    for (const q of ['%', '%%', '!%']) {
+      const r = await zx.req(`/api/v1/users?q=${encodeURIComponent(q)}&per_page=500`, { session: admin });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.total, 0, `q=${q}`);
+      assert.equal(r.json.items.length, 0, `q=${q}`);
+    }
+    // 'new_' finds new_clerk by its prefix, and '_' does not stand for any character
+    const r = await zx.req('/api/v1/users?q=new_&per_page=500', { session: admin });
+    assert.ok(r.json.items.some((u) => u.username === 'new_clerk'), r.text);
+    assert.ok(r.json.items.every((u) => u.username.startsWith('new_') || u.display_name.includes('new_')), r.text);
+  });
 });
 
 describe('town admin of town A', () => {

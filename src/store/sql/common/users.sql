@@ -13,19 +13,22 @@ SELECT u.id, u.username, u.display_name, u.role, u.area_code, '', u.disabled, u.
 FROM users u LEFT JOIN areas a ON a.code = u.area_code
 WHERE u.area_code BETWEEN $1 AND $2 AND u.id = $3;
 
+-- $3 is matched literally: a username prefix or part of the display name (% _ ! escaped).
 -- name: user_list scoped
 SELECT u.id, u.username, u.display_name, u.role, u.area_code, '', u.disabled, u.must_change,
        u.failed_count, u.locked_until, coalesce(u.last_login_at, 0), coalesce(u.last_login_ip, ''),
        coalesce(a.name, ''), coalesce(a.level, 0), u.created_at
 FROM users u LEFT JOIN areas a ON a.code = u.area_code
 WHERE u.area_code BETWEEN $1 AND $2
-  AND ($3 = '' OR u.username LIKE $3 || '%' OR u.display_name LIKE '%' || $3 || '%')
+  AND ($3 = '' OR u.username LIKE replace(replace(replace($3, '!', '!!'), '%', '!%'), '_', '!_') || '%' ESCAPE '!'
+       OR u.display_name LIKE '%' || replace(replace(replace($3, '!', '!!'), '%', '!%'), '_', '!_') || '%' ESCAPE '!')
 ORDER BY u.id LIMIT $4 OFFSET $5;
 
 -- name: user_count scoped
 SELECT count(*) FROM users u
 WHERE u.area_code BETWEEN $1 AND $2
-  AND ($3 = '' OR u.username LIKE $3 || '%' OR u.display_name LIKE '%' || $3 || '%');
+  AND ($3 = '' OR u.username LIKE replace(replace(replace($3, '!', '!!'), '%', '!%'), '_', '!_') || '%' ESCAPE '!'
+       OR u.display_name LIKE '%' || replace(replace(replace($3, '!', '!!'), '%', '!%'), '_', '!_') || '%' ESCAPE '!');
 
 -- name: user_insert
 INSERT INTO users (username, display_name, role, area_code, pw_hash, must_change, created_at)
