@@ -71,6 +71,21 @@ zx_err zx_buf_addc(zx_buf *b, char c)
 	return zx_buf_add(b, &c, 1);
 }
 
+zx_err zx_buf_add_csv(zx_buf *b, const char *v, bool first)
+{
+	zx_err e = first ? ZX_OK : zx_buf_addc(b, ',');
+	if (e || !strpbrk(v, ",\"\r\n"))
+		return e ? e : zx_buf_adds(b, v);
+	if ((e = zx_buf_addc(b, '"')))
+		return e;
+	for (const char *q; (q = strchr(v, '"')); v = q + 1)
+		if ((e = zx_buf_add(b, v, (size_t)(q - v + 1))) || (e = zx_buf_addc(b, '"')))
+			return e;
+	if ((e = zx_buf_adds(b, v)))
+		return e;
+	return zx_buf_addc(b, '"');
+}
+
 zx_err zx_buf_vaddf(zx_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -11,6 +11,7 @@
 #define ZX_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -36,6 +37,11 @@ zx_err zx_buf_adds(zx_buf *b, const char *s);
 zx_err zx_buf_addc(zx_buf *b, char c);
 zx_err zx_buf_addf(zx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 zx_err zx_buf_vaddf(zx_buf *b, const char *fmt, va_list ap);
+
+/* One CSV field (RFC 4180): a ',' in front unless it is the first of its row; quoted when it
+ * holds a comma, a quote, CR or LF, with quotes doubled. Values pass through otherwise
+ * unchanged (formula neutralising is the caller's choice). */
+zx_err zx_buf_add_csv(zx_buf *b, const char *v, bool first);
 
 /* The contents as a C string ("" when empty; never NULL). */
 const char *zx_buf_str(const zx_buf *b);

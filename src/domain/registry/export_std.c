@@ -169,21 +169,6 @@ typedef struct sink {
 	uint32_t row;
 } sink;
 
-static zx_err csv_cell(zx_buf *b, const char *v, bool first)
-{
-	zx_err e = first ? ZX_OK : zx_buf_addc(b, ',');
-	if (e || !strpbrk(v, ",\"\r\n"))
-		return e ? e : zx_buf_adds(b, v);
-	if ((e = zx_buf_addc(b, '"')))
-		return e;
-	for (const char *q; (q = strchr(v, '"')); v = q + 1)
-		if ((e = zx_buf_add(b, v, (size_t)(q - v + 1))) || (e = zx_buf_addc(b, '"')))
-			return e;
-	if ((e = zx_buf_adds(b, v)))
-		return e;
-	return zx_buf_addc(b, '"');
-}
-
 static zx_err csv_flush(sink *s)
 {
 	if (s->buf.len && fwrite(s->buf.data, 1, s->buf.len, s->f) != s->buf.len)
@@ -231,7 +216,7 @@ static zx_err sink_open(sink *s, const std_def *d, zx_export_format format, cons
 			return ZX_EIO;
 		zx_err e = zx_buf_add(&s->buf, "\xEF\xBB\xBF", 3);
 		for (int i = 0; !e && i < d->ncols; i++)
-			e = csv_cell(&s->buf, d->cols[i].head, i == 0);
+			e = zx_buf_add_csv(&s->buf, d->cols[i].head, i == 0);
 		return e ? e : zx_buf_add(&s->buf, "\r\n", 2);
 	}
 	lxw_workbook_options o = {
@@ -257,7 +242,7 @@ static zx_err sink_row(sink *s, const char *const *cells, const double *num, con
 	if (s->format == ZX_EXPORT_CSV) {
 		zx_err e = ZX_OK;
 		for (int i = 0; !e && i < d->ncols; i++)
-			e = csv_cell(&s->buf, cells[i], i == 0);
+			e = zx_buf_add_csv(&s->buf, cells[i], i == 0);
 		if (!e)
 			e = zx_buf_add(&s->buf, "\r\n", 2);
 		if (!e && s->buf.len >= CSV_FLUSH)

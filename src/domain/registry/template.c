@@ -106,36 +106,19 @@ bool zx_template_value_ok(const zx_template_column *c, const char *v)
 
 /* ---- CSV ----------------------------------------------------------------------------- */
 
-static zx_err csv_field(zx_buf *out, const char *v, int first)
-{
-	zx_err e;
-	if (!first && (e = zx_buf_addc(out, ',')))
-		return e;
-	if (!strpbrk(v, ",\"\r\n"))
-		return zx_buf_adds(out, v);
-	if ((e = zx_buf_addc(out, '"')))
-		return e;
-	for (const char *q; (q = strchr(v, '"')); v = q + 1)
-		if ((e = zx_buf_add(out, v, (size_t)(q - v + 1))) || (e = zx_buf_addc(out, '"')))
-			return e;
-	if ((e = zx_buf_adds(out, v)))
-		return e;
-	return zx_buf_addc(out, '"');
-}
-
 static zx_err csv_int(zx_buf *out, int v, int blank_if_zero)
 {
 	char s[16] = "";
 	if (v || !blank_if_zero)
 		snprintf(s, sizeof s, "%d", v);
-	return csv_field(out, s, 0);
+	return zx_buf_add_csv(out, s, false);
 }
 
 zx_err zx_template_write_csv_header(zx_buf *out)
 {
 	zx_err e = ZX_OK;
 	for (size_t i = 0; i < ZX_COL__COUNT && !e; i++)
-		e = csv_field(out, columns[i].name, i == 0);
+		e = zx_buf_add_csv(out, columns[i].name, i == 0);
 	return e ? e : zx_buf_add(out, "\r\n", 2);
 }
 
@@ -143,22 +126,22 @@ static zx_err csv_person(zx_buf *out, const zx_synth_household *h, const zx_synt
 {
 	zx_err e;
 	/* Order must match columns[]; the template test compares a row against the header. */
-	if ((e = csv_field(out, h->hh_no, 1)) || (e = csv_field(out, h->village, 0)) ||
-	    (e = csv_field(out, h->group, 0)) || (e = csv_field(out, p->name, 0)) ||
-	    (e = csv_field(out, p->id, 0)) || (e = csv_field(out, p->relation, 0)) ||
-	    (e = csv_field(out, p->gender, 0)) || (e = csv_field(out, p->nation, 0)) ||
-	    (e = csv_field(out, p->education, 0)) || (e = csv_field(out, p->school, 0)) ||
-	    (e = csv_field(out, p->health, 0)) || (e = csv_field(out, p->disability, 0)) ||
-	    (e = csv_field(out, p->labor, 0)) || (e = csv_field(out, p->work, 0)) ||
-	    (e = csv_int(out, p->work_months, 0)) || (e = csv_field(out, p->insured, 0)) ||
-	    (e = csv_field(out, h->hh_type, 0)) || (e = csv_field(out, h->category, 0)) ||
-	    (e = csv_int(out, h->tuopin_year, 1)) || (e = csv_field(out, p->phone, 0)))
+	if ((e = zx_buf_add_csv(out, h->hh_no, true)) || (e = zx_buf_add_csv(out, h->village, false)) ||
+	    (e = zx_buf_add_csv(out, h->group, false)) || (e = zx_buf_add_csv(out, p->name, false)) ||
+	    (e = zx_buf_add_csv(out, p->id, false)) || (e = zx_buf_add_csv(out, p->relation, false)) ||
+	    (e = zx_buf_add_csv(out, p->gender, false)) || (e = zx_buf_add_csv(out, p->nation, false)) ||
+	    (e = zx_buf_add_csv(out, p->education, false)) || (e = zx_buf_add_csv(out, p->school, false)) ||
+	    (e = zx_buf_add_csv(out, p->health, false)) || (e = zx_buf_add_csv(out, p->disability, false)) ||
+	    (e = zx_buf_add_csv(out, p->labor, false)) || (e = zx_buf_add_csv(out, p->work, false)) ||
+	    (e = csv_int(out, p->work_months, 0)) || (e = zx_buf_add_csv(out, p->insured, false)) ||
+	    (e = zx_buf_add_csv(out, h->hh_type, false)) || (e = zx_buf_add_csv(out, h->category, false)) ||
+	    (e = csv_int(out, h->tuopin_year, 1)) || (e = zx_buf_add_csv(out, p->phone, false)))
 		return e;
 	/* Household-level facts live on the 户主's row only, as the national template does. */
-	if ((e = csv_field(out, head ? h->housing_safe : "", 0)) ||
-	    (e = csv_field(out, head ? h->water_safe : "", 0)) ||
-	    (e = csv_field(out, head ? h->risk_type : "", 0)) ||
-	    (e = csv_field(out, head ? h->helper : "", 0)))
+	if ((e = zx_buf_add_csv(out, head ? h->housing_safe : "", false)) ||
+	    (e = zx_buf_add_csv(out, head ? h->water_safe : "", false)) ||
+	    (e = zx_buf_add_csv(out, head ? h->risk_type : "", false)) ||
+	    (e = zx_buf_add_csv(out, head ? h->helper : "", false)))
 		return e;
 	return zx_buf_add(out, "\r\n", 2);
 }
