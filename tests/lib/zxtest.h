@@ -292,7 +292,49 @@ ZXT_FN void zxt_id_number(int n, char out[19])
 	out[18] = '\0';
 }
 
-/* Inserts household hh_no in village with `size` members (own write transaction). */
+/* A member with the fields the tests do not care about left empty or unknown. */
+ZXT_FN zx_person_rec zxt_member(const char *name, const char *id_number, const char *relation)
+{
+	return (zx_person_rec){.name = name,
+	                       .id_number = id_number,
+	                       .relation = relation,
+	                       .gender = "男",
+	                       .birth_ymd = 19800101,
+	                       .nation = "汉族",
+	                       .education = "",
+	                       .school = "",
+	                       .health = "健康",
+	                       .disability = "",
+	                       .labor = "",
+	                       .work = "",
+	                       .work_months = -1,
+	                       .insured = -1,
+	                       .phone = ""};
+}
+
+/* Inserts household hh_no of type hh_type in village with members m[0..n) (own write transaction). */
+ZXT_FN void zxt_household_of(zxt_db *d, const char *village, const char *hh_no, const char *hh_type,
+                             zx_person_rec *m, int n)
+{
+	zx_household_rec h = {.hh_no = hh_no,
+	                      .village = village,
+	                      .group = "1组",
+	                      .hh_type = hh_type,
+	                      .category = "",
+	                      .housing_safe = -1,
+	                      .water_safe = -1,
+	                      .risk_type = "",
+	                      .helper = "",
+	                      .n = n,
+	                      .m = m};
+	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
+	zx_err e = zx_household_insert(d->c, zxt_keys(), ZXT_COUNTY, &h, NULL);
+	if (e)
+		fail_msg("zx_household_insert(%s): %s", hh_no, zx_err_name(e));
+	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
+}
+
+/* Inserts household hh_no (一般农户) in village with `size` members. */
 ZXT_FN void zxt_household(zxt_db *d, const char *village, const char *hh_no, int size)
 {
 	static int serial;
@@ -301,38 +343,9 @@ ZXT_FN void zxt_household(zxt_db *d, const char *village, const char *hh_no, int
 	assert_true(size >= 1 && size <= 8);
 	for (int i = 0; i < size; i++) {
 		zxt_id_number(++serial, ids[i]);
-		m[i] = (zx_person_rec){.name = i == 0 ? "张三" : "张四",
-		                       .id_number = ids[i],
-		                       .relation = i == 0 ? "户主" : "之子",
-		                       .gender = "男",
-		                       .birth_ymd = 19800101,
-		                       .nation = "汉族",
-		                       .education = "",
-		                       .school = "",
-		                       .health = "健康",
-		                       .disability = "",
-		                       .labor = "",
-		                       .work = "",
-		                       .work_months = -1,
-		                       .insured = -1,
-		                       .phone = ""};
+		m[i] = zxt_member(i == 0 ? "张三" : "张四", ids[i], i == 0 ? "户主" : "之子");
 	}
-	zx_household_rec h = {.hh_no = hh_no,
-	                      .village = village,
-	                      .group = "1组",
-	                      .hh_type = "一般农户",
-	                      .category = "",
-	                      .housing_safe = -1,
-	                      .water_safe = -1,
-	                      .risk_type = "",
-	                      .helper = "",
-	                      .n = size,
-	                      .m = m};
-	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
-	zx_err e = zx_household_insert(d->c, zxt_keys(), ZXT_COUNTY, &h, NULL);
-	if (e)
-		fail_msg("zx_household_insert(%s): %s", hh_no, zx_err_name(e));
-	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
+	zxt_household_of(d, village, hh_no, "一般农户", m, size);
 }
 
 #endif

@@ -33,37 +33,12 @@ static const char *data_dir(void)
 	return NULL;
 }
 
+/* A 脱贫户 of one member, 王五 (born 1985), with the given ID number. */
 static void person_household(zxt_db *d, const char *village, const char *hh_no, const char *id)
 {
-	zx_person_rec m = {.name = "王五",
-	                   .id_number = id,
-	                   .relation = "户主",
-	                   .gender = "男",
-	                   .birth_ymd = 19850101,
-	                   .nation = "汉族",
-	                   .education = "",
-	                   .school = "",
-	                   .health = "健康",
-	                   .disability = "",
-	                   .labor = "",
-	                   .work = "",
-	                   .work_months = -1,
-	                   .insured = -1,
-	                   .phone = ""};
-	zx_household_rec h = {.hh_no = hh_no,
-	                      .village = village,
-	                      .group = "1组",
-	                      .hh_type = "脱贫户",
-	                      .category = "",
-	                      .housing_safe = -1,
-	                      .water_safe = -1,
-	                      .risk_type = "",
-	                      .helper = "",
-	                      .n = 1,
-	                      .m = &m};
-	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
-	assert_int_equal(zx_household_insert(d->c, zxt_keys(), ZXT_COUNTY, &h, NULL), ZX_OK);
-	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
+	zx_person_rec m = zxt_member("王五", id, "户主");
+	m.birth_ymd = 19850101;
+	zxt_household_of(d, village, hh_no, "脱贫户", &m, 1);
 }
 
 static void fixture_people(zxt_db *d)

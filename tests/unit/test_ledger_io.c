@@ -19,35 +19,9 @@ static void open_db(zxt_db *d)
 	zxt_quiet();
 	zxt_db_open(d, 0);
 	zxt_load_county(d);
-	zx_person_rec m = {.name = "王五",
-	                   .id_number = P1,
-	                   .relation = "户主",
-	                   .gender = "男",
-	                   .birth_ymd = 19850101,
-	                   .nation = "汉族",
-	                   .education = "",
-	                   .school = "",
-	                   .health = "健康",
-	                   .disability = "",
-	                   .labor = "",
-	                   .work = "",
-	                   .work_months = -1,
-	                   .insured = -1,
-	                   .phone = ""};
-	zx_household_rec h = {.hh_no = "510722101002001",
-	                      .village = ZXT_VILLAGE_A1,
-	                      .group = "1组",
-	                      .hh_type = "脱贫户",
-	                      .category = "",
-	                      .housing_safe = -1,
-	                      .water_safe = -1,
-	                      .risk_type = "",
-	                      .helper = "",
-	                      .n = 1,
-	                      .m = &m};
-	assert_int_equal(zx_tx_begin_write(d->c), ZX_OK);
-	assert_int_equal(zx_household_insert(d->c, zxt_keys(), ZXT_COUNTY, &h, NULL), ZX_OK);
-	assert_int_equal(zx_tx_commit(d->c), ZX_OK);
+	zx_person_rec m = zxt_member("王五", P1, "户主");
+	m.birth_ymd = 19850101;
+	zxt_household_of(d, ZXT_VILLAGE_A1, "510722101002001", "脱贫户", &m, 1);
 	zx_clock_set(1750000000); /* 2025-06-15 */
 }
 
