@@ -39,6 +39,20 @@ int cli_usage(const char *usage)
 	return CLI_EUSAGE;
 }
 
+bool cli_area_code(const char *in, unsigned lengths, char out[13])
+{
+	size_t n = strlen(in);
+	if (n > 12 || !(lengths & CLI_DIGITS(n)))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] < '0' || in[i] > '9')
+			return false;
+	memset(out, '0', 12);
+	memcpy(out, in, n);
+	out[12] = '\0';
+	return true;
+}
+
 static bool is_pg(const char *db)
 {
 	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;

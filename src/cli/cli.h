@@ -18,6 +18,11 @@ enum { CLI_OK = 0, CLI_EDATA = 1, CLI_EUSAGE = 2, CLI_EINTERNAL = 3 };
 int cli_fail(zx_err e, const zx_errinfo *ei);
 int cli_usage(const char *usage);
 
+/* --area: an area code of one of the digit counts in `lengths` (CLI_DIGITS(6) | CLI_DIGITS(9) …:
+ * 2 province, 6 county, 9 town, 12 village), padded with zeros to the 12-digit code. */
+#define CLI_DIGITS(n) (1u << (n))
+bool cli_area_code(const char *in, unsigned lengths, char out[13]);
+
 zx_err cli_open_store(const char *db, bool create, int pool, zx_store **out, zx_errinfo *ei);
 /* Key file: --key if given, else "<db>.key" for SQLite files, $ZHENXING_KEY for URLs. */
 zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *out, zx_errinfo *ei);

@@ -45,21 +45,6 @@ static int list(void)
 	return CLI_OK;
 }
 
-/* A county (6 digits) or town (9) code padded to 12. */
-static bool area12(const char *in, char out[13])
-{
-	size_t n = strlen(in);
-	if (n != 6 && n != 9 && n != 12)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (in[i] < '0' || in[i] > '9')
-			return false;
-	memset(out, '0', 12);
-	memcpy(out, in, n);
-	out[12] = '\0';
-	return true;
-}
-
 static int show(int argc, char **argv)
 {
 	const char *db = NULL, *area = NULL, *format = "text";
@@ -96,7 +81,8 @@ static int show(int argc, char **argv)
 	}
 	char code[13];
 	bool json = strcmp(format, "json") == 0;
-	if (!db || !area || !year || optind != argc || !area12(area, code) ||
+	if (!db || !area || !year || optind != argc ||
+	    !cli_area_code(area, CLI_DIGITS(6) | CLI_DIGITS(9) | CLI_DIGITS(12), code) ||
 	    (!json && strcmp(format, "text") != 0))
 		return cli_usage(USAGE);
 	zx_errinfo ei;

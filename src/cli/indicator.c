@@ -19,20 +19,6 @@
 	"       zhenxing indicator show --db FILE --area CODE --year Y [--period P] [--as-of YYYY-MM-DD]\n"  \
 	"                        [--format text|json]"
 
-static bool area12(const char *in, char out[13])
-{
-	size_t n = strlen(in);
-	if (n != 6 && n != 9 && n != 12)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (in[i] < '0' || in[i] > '9')
-			return false;
-	memset(out, '0', 12);
-	memcpy(out, in, n);
-	out[12] = '\0';
-	return true;
-}
-
 typedef struct show_ctx {
 	bool json;
 	json_t *items;
@@ -184,7 +170,8 @@ int cmd_indicator(int argc, char **argv)
 	}
 	char code[13];
 	bool set = strcmp(argv[1], "set") == 0;
-	if (!ok || !db || !area || year <= 0 || optind != argc || !area12(area, code) ||
+	if (!ok || !db || !area || year <= 0 || optind != argc ||
+	    !cli_area_code(area, CLI_DIGITS(6) | CLI_DIGITS(9) | CLI_DIGITS(12), code) ||
 	    (set && (!in.key || (!in.value == !in.share))))
 		return cli_usage(USAGE);
 	in.area = code;

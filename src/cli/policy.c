@@ -18,20 +18,6 @@
 	"                        [--drop-percent 30] [--medical-selfpay 元] [--medical-selfpay-ratio 50]\n" \
 	"       zhenxing policy show --db FILE --area CODE [--year Y]"
 
-static bool area12(const char *in, char out[13])
-{
-	size_t n = strlen(in);
-	if (n != 2 && n != 6 && n != 12)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (in[i] < '0' || in[i] > '9')
-			return false;
-	memset(out, '0', 12);
-	memcpy(out, in, n);
-	out[12] = '\0';
-	return true;
-}
-
 static void print_policy(const zx_policy *p)
 {
 	char line[32], band[32], factor[16], selfpay[32];
@@ -151,7 +137,8 @@ int cmd_policy(int argc, char **argv)
 	}
 	char code[13];
 	bool set = strcmp(argv[1], "set") == 0;
-	if (!ok || !db || !area || optind != argc || !area12(area, code) || (set && year <= 0))
+	if (!ok || !db || !area || optind != argc ||
+	    !cli_area_code(area, CLI_DIGITS(2) | CLI_DIGITS(6) | CLI_DIGITS(12), code) || (set && year <= 0))
 		return cli_usage(USAGE);
 	in.area = code;
 	in.year = (int)year;

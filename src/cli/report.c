@@ -26,21 +26,6 @@
 #define USAGE "zhenxing report --db FILE --area CODE --year Y [--format docx|md] [--template FILE.md] -o OUT"
 #define OUT_MAX (64u * 1024 * 1024)
 
-/* Pads a county (6 digits) or town (9 digits) code to 12. */
-static bool area12(const char *in, char out[13])
-{
-	size_t n = strlen(in);
-	if (n != 6 && n != 9 && n != 12)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (in[i] < '0' || in[i] > '9')
-			return false;
-	memset(out, '0', 12);
-	memcpy(out, in, n);
-	out[12] = '\0';
-	return true;
-}
-
 static zx_err read_template(const char *path, zx_buf *out, zx_errinfo *ei)
 {
 	FILE *f = fopen(path, "rb");
@@ -157,7 +142,8 @@ int cmd_report(int argc, char **argv)
 	}
 	bool docx = strcmp(format, "docx") == 0;
 	char code[13];
-	if (!db || !area || !year || !out || optind != argc || !area12(area, code) ||
+	if (!db || !area || !year || !out || optind != argc ||
+	    !cli_area_code(area, CLI_DIGITS(6) | CLI_DIGITS(9) | CLI_DIGITS(12), code) ||
 	    (!docx && strcmp(format, "md") != 0) || (docx && strcmp(out, "-") == 0))
 		return cli_usage(USAGE);
 	zx_errinfo ei;

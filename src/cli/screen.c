@@ -29,21 +29,6 @@ typedef struct out_ctx {
 	long n;
 } out_ctx;
 
-/* Pads a county (6 digits) or province (2 digits) code to 12. */
-static bool area12(const char *in, char out[13])
-{
-	size_t n = strlen(in);
-	if (n != 2 && n != 6 && n != 9 && n != 12)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (in[i] < '0' || in[i] > '9')
-			return false;
-	memset(out, '0', 12);
-	memcpy(out, in, n);
-	out[12] = '\0';
-	return true;
-}
-
 static void csv_field(const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
@@ -202,7 +187,8 @@ int cmd_screen(int argc, char **argv)
 	char code[13];
 	out_ctx o = {0};
 	o.format = strcmp(format, "json") == 0 ? FMT_JSON : strcmp(format, "csv") == 0 ? FMT_CSV : FMT_TEXT;
-	if (!db || !area || !year || optind != argc || !area12(area, code) ||
+	if (!db || !area || !year || optind != argc ||
+	    !cli_area_code(area, CLI_DIGITS(2) | CLI_DIGITS(6) | CLI_DIGITS(9) | CLI_DIGITS(12), code) ||
 	    (o.format == FMT_TEXT && strcmp(format, "text") != 0))
 		return cli_usage(USAGE);
 	static char obuf[1 << 16];
