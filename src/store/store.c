@@ -312,8 +312,8 @@ zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args
 	return e;
 }
 
-zx_err zx_query_int(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
-                    int64_t *out)
+zx_err zx_query_ints(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
+                     int64_t *out, int n)
 {
 	zx_stmt *s;
 	zx_err e = zx_query_open(c, scope, q, args, nargs, &s);
@@ -323,10 +323,16 @@ zx_err zx_query_int(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val 
 	e = zx_stmt_next(s, &row);
 	if (!e && !row)
 		e = ZX_ENOTFOUND;
-	if (!e)
-		*out = zx_col_int(s, 0);
+	for (int i = 0; !e && i < n; i++)
+		out[i] = zx_col_int(s, i);
 	zx_stmt_done(s);
 	return e;
+}
+
+zx_err zx_query_int(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
+                    int64_t *out)
+{
+	return zx_query_ints(c, scope, q, args, nargs, out, 1);
 }
 
 int64_t zx_last_insert_id(zx_conn *c)

@@ -100,6 +100,9 @@ zx_err zx_exec(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args
 /* Runs a statement whose first row's first column is an integer (or no row: ZX_ENOTFOUND). */
 zx_err zx_query_int(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
                     int64_t *out);
+/* The same for the first n integer columns of the first row into out[0..n). */
+zx_err zx_query_ints(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,
+                     int64_t *out, int n);
 
 /* Opens a cursor. Iterate with zx_stmt_next(); always finish with zx_stmt_done(). */
 zx_err zx_query_open(zx_conn *c, const zx_scope *scope, zx_query q, const zx_val *args, int nargs,

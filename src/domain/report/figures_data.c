@@ -161,15 +161,12 @@ zx_err zx_fig_load_cases(zx_fig_ctx *x)
 		}
 	}
 	zx_stmt_done(s);
-	if (!e)
-		e = zx_query_open(x->c, &x->scope, ZXQ_fig_included, ZX_ARGS(ZX_INT(lo), ZX_INT(hi)), &s);
-	if (e)
-		return e;
-	if (!(e = zx_stmt_next(s, &row)) && row) {
-		k->included_households = zx_col_int(s, 0);
-		k->included_persons = zx_col_int(s, 1);
+	int64_t v[2];
+	if (!e &&
+	    !(e = zx_query_ints(x->c, &x->scope, ZXQ_fig_included, ZX_ARGS(ZX_INT(lo), ZX_INT(hi)), v, 2))) {
+		k->included_households = v[0];
+		k->included_persons = v[1];
 	}
-	zx_stmt_done(s);
 	if (!e)
 		e = zx_query_int(x->c, &x->scope, ZXQ_fig_candidates, ZX_ARGS(ZX_INT(x->year)),
 		                 &k->candidates);
@@ -184,16 +181,12 @@ zx_err zx_fig_load_elim(zx_fig_ctx *x)
 		return ZX_OK;
 	int64_t lo, hi;
 	zx_fig_year_range(x->year, &lo, &hi);
-	zx_stmt *s;
-	zx_err e = zx_query_open(x->c, &x->scope, ZXQ_fig_eliminated, ZX_ARGS(ZX_INT(lo), ZX_INT(hi)), &s);
+	int64_t v[2];
+	zx_err e = zx_query_ints(x->c, &x->scope, ZXQ_fig_eliminated, ZX_ARGS(ZX_INT(lo), ZX_INT(hi)), v, 2);
 	if (e)
 		return e;
-	bool row;
-	if (!(e = zx_stmt_next(s, &row)) && row) {
-		k->eliminated_households = zx_col_int(s, 0);
-		k->eliminated_persons = zx_col_int(s, 1);
-	}
-	zx_stmt_done(s);
+	k->eliminated_households = v[0];
+	k->eliminated_persons = v[1];
 	k->have_elim = !e;
 	return e;
 }
@@ -230,17 +223,13 @@ zx_err zx_fig_load_visits(zx_fig_ctx *x)
 	fig_cache *k = fig_cache_of(x);
 	if (k->have_visits)
 		return ZX_OK;
-	zx_stmt *s;
-	zx_err e = zx_query_open(x->c, &x->scope, ZXQ_fig_visits,
-	                         ZX_ARGS(ZX_INT(year_lo(x)), ZX_INT(year_hi(x))), &s);
+	int64_t v[2];
+	zx_err e = zx_query_ints(x->c, &x->scope, ZXQ_fig_visits,
+	                         ZX_ARGS(ZX_INT(year_lo(x)), ZX_INT(year_hi(x))), v, 2);
 	if (e)
 		return e;
-	bool row;
-	if (!(e = zx_stmt_next(s, &row)) && row) {
-		k->visits = zx_col_int(s, 0);
-		k->visited_households = zx_col_int(s, 1);
-	}
-	zx_stmt_done(s);
+	k->visits = v[0];
+	k->visited_households = v[1];
 	k->have_visits = !e;
 	return e;
 }
@@ -252,19 +241,15 @@ zx_err zx_fig_load_campaigns(zx_fig_ctx *x)
 		return ZX_OK;
 	zx_err e = zx_query_int(x->c, &x->scope, ZXQ_fig_campaigns,
 	                        ZX_ARGS(ZX_INT(year_lo(x)), ZX_INT(year_hi(x))), &k->campaigns);
+	int64_t v[3];
+	if (!e && !(e = zx_query_ints(x->c, &x->scope, ZXQ_fig_campaign_coverage,
+	                              ZX_ARGS(ZX_INT(year_lo(x)), ZX_INT(year_hi(x))), v, 3))) {
+		k->campaign_pairs = v[0];
+		k->campaign_households = v[1];
+		k->campaign_visited = v[2];
+	}
 	zx_stmt *s;
 	bool row;
-	if (!e)
-		e = zx_query_open(x->c, &x->scope, ZXQ_fig_campaign_coverage,
-		                  ZX_ARGS(ZX_INT(year_lo(x)), ZX_INT(year_hi(x))), &s);
-	if (e)
-		return e;
-	if (!(e = zx_stmt_next(s, &row)) && row) {
-		k->campaign_pairs = zx_col_int(s, 0);
-		k->campaign_households = zx_col_int(s, 1);
-		k->campaign_visited = zx_col_int(s, 2);
-	}
-	zx_stmt_done(s);
 	if (!e)
 		e = zx_query_open(x->c, &x->scope, ZXQ_fig_issues,
 		                  ZX_ARGS(ZX_INT(year_lo(x)), ZX_INT(year_hi(x))), &s);
