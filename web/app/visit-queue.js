@@ -116,9 +116,10 @@ function retryable(status) {
 }
 
 // Sends every queued visit of the user once; stops at the first network failure.
-// Resolves {sent, failed, left}.
+// Resolves {sent, failed, left}. A call while a pass runs gets one more pass after it:
+// the running pass read the outbox before an entry queued since then.
 export function flushQueue() {
-  if (flushing) return flushing;
+  if (flushing) return flushing.then(() => flushQueue());
   flushing = (async () => {
     let sent = 0;
     let failed = 0;
