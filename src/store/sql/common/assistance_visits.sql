@@ -43,7 +43,7 @@ SELECT area_code, target, interval_days FROM visit_schedules WHERE county = $1 O
 -- name: schedule_upsert
 INSERT INTO visit_schedules (county, area_code, target, interval_days, updated_by, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (area_code, target) DO UPDATE SET
+ON CONFLICT (area_code, target, county) DO UPDATE SET
 	interval_days = excluded.interval_days, updated_by = excluded.updated_by, updated_at = excluded.updated_at;
 
 -- Households that may have a schedule, with their last visit, village and town names, in

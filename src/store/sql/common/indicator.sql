@@ -34,7 +34,7 @@ SELECT a.county, a.code, CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($4 AS BIGINT),
        CAST($11 AS TEXT), CAST($12 AS BIGINT)
 FROM areas a
 WHERE a.code = CAST($3 AS TEXT) AND a.code BETWEEN $1 AND $2
-ON CONFLICT (area_code, indicator_id, year, period) DO UPDATE SET
+ON CONFLICT (area_code, indicator_id, year, period, county) DO UPDATE SET
 	start_date = excluded.start_date, end_date = excluded.end_date, target = excluded.target,
 	share_bp = excluded.share_bp, set_by = excluded.set_by, set_at = excluded.set_at;
 

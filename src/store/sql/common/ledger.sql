@@ -199,5 +199,5 @@ ORDER BY length(rtrim(area_code, '0')) DESC, year DESC LIMIT 1;
 -- name: ledger_setting_upsert
 INSERT INTO ledger_settings (county, area_code, year, key, value, updated_by, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (area_code, year, key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by,
-                                                updated_at = excluded.updated_at;
+ON CONFLICT (area_code, year, key, county) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by,
+                                                        updated_at = excluded.updated_at;

@@ -63,8 +63,8 @@ INSERT INTO income_surveys (county, area_code, household_id, year, wage, busines
                             expense, net, size, net_per_capita, updated_by, updated_at)
 SELECT h.county, h.area_code, h.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
 FROM households h WHERE h.id = $3 AND h.area_code BETWEEN $1 AND $2
-ON CONFLICT (household_id, year) DO UPDATE SET
-	county = excluded.county, area_code = excluded.area_code, wage = excluded.wage,
+ON CONFLICT (household_id, year, county) DO UPDATE SET
+	area_code = excluded.area_code, wage = excluded.wage,
 	business = excluded.business, property = excluded.property, transfer = excluded.transfer,
 	expense = excluded.expense, net = excluded.net, size = excluded.size,
 	net_per_capita = excluded.net_per_capita, updated_by = excluded.updated_by,
