@@ -222,22 +222,6 @@ static void revoke_session(api_call *c)
 
 /* --- audit export ------------------------------------------------------------------------ */
 
-static zx_err csv_cell(zx_buf *b, const char *s, bool last)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0];
-	zx_err e = quote ? zx_buf_addc(b, '"') : ZX_OK;
-	if (!e && formula)
-		e = zx_buf_addc(b, '\'');
-	for (const char *p = s; *p && !e; p++)
-		e = *p == '"' ? zx_buf_adds(b, "\"\"") : zx_buf_addc(b, *p);
-	if (!e && quote)
-		e = zx_buf_addc(b, '"');
-	if (!e)
-		e = last ? zx_buf_adds(b, "\r\n") : zx_buf_addc(b, ',');
-	return e;
-}
-
 static bool parse_day(api_call *c, const char *key, int64_t dflt, int64_t *out)
 {
 	const char *v;
@@ -314,11 +298,13 @@ static void audit_export(api_call *c)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-		e = csv_cell(&b, num, false);
+		e = zx_buf_add_csv_text(&b, num, true);
 		if (!e)
-			e = csv_cell(&b, when, false);
+			e = zx_buf_add_csv_text(&b, when, false);
 		for (int i = 2; !e && i <= 9; i++)
-			e = csv_cell(&b, zx_col_text(s, i), i == 9);
+			e = zx_buf_add_csv_text(&b, zx_col_text(s, i), false);
+		if (!e)
+			e = zx_buf_adds(&b, "\r\n");
 		if (!e && b.len > (512u << 10)) {
 			e = write_all(fd, b.data, b.len);
 			zx_buf_reset(&b);

@@ -71,12 +71,11 @@ zx_err zx_buf_addc(zx_buf *b, char c)
 	return zx_buf_add(b, &c, 1);
 }
 
-zx_err zx_buf_add_csv(zx_buf *b, const char *v, bool first)
+/* v between quotes, its quotes doubled; prefix (may be "") goes right after the opening quote. */
+static zx_err add_quoted(zx_buf *b, const char *prefix, const char *v)
 {
-	zx_err e = first ? ZX_OK : zx_buf_addc(b, ',');
-	if (e || !strpbrk(v, ",\"\r\n"))
-		return e ? e : zx_buf_adds(b, v);
-	if ((e = zx_buf_addc(b, '"')))
+	zx_err e;
+	if ((e = zx_buf_addc(b, '"')) || (e = zx_buf_adds(b, prefix)))
 		return e;
 	for (const char *q; (q = strchr(v, '"')); v = q + 1)
 		if ((e = zx_buf_add(b, v, (size_t)(q - v + 1))) || (e = zx_buf_addc(b, '"')))
@@ -84,6 +83,22 @@ zx_err zx_buf_add_csv(zx_buf *b, const char *v, bool first)
 	if ((e = zx_buf_adds(b, v)))
 		return e;
 	return zx_buf_addc(b, '"');
+}
+
+zx_err zx_buf_add_csv(zx_buf *b, const char *v, bool first)
+{
+	zx_err e = first ? ZX_OK : zx_buf_addc(b, ',');
+	if (e || !strpbrk(v, ",\"\r\n"))
+		return e ? e : zx_buf_adds(b, v);
+	return add_quoted(b, "", v);
+}
+
+zx_err zx_buf_add_csv_text(zx_buf *b, const char *v, bool first)
+{
+	if (!v[0] || !strchr("=+-@\t\r", v[0]))
+		return zx_buf_add_csv(b, v, first);
+	zx_err e = first ? ZX_OK : zx_buf_addc(b, ',');
+	return e ? e : add_quoted(b, "'", v);
 }
 
 zx_err zx_buf_vaddf(zx_buf *b, const char *fmt, va_list ap)

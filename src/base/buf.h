@@ -43,6 +43,10 @@ zx_err zx_buf_vaddf(zx_buf *b, const char *fmt, va_list ap);
  * unchanged (formula neutralising is the caller's choice). */
 zx_err zx_buf_add_csv(zx_buf *b, const char *v, bool first);
 
+/* The same for a CSV a person opens in a spreadsheet: a value that would run as a formula
+ * (leading = + - @, TAB or CR) is quoted with a ' in front, so Excel/WPS show it as text. */
+zx_err zx_buf_add_csv_text(zx_buf *b, const char *v, bool first);
+
 /* The contents as a C string ("" when empty; never NULL). */
 const char *zx_buf_str(const zx_buf *b);
 

@@ -395,12 +395,43 @@ static void test_col_name_matches_excel_letters(void **state)
 	assert_string_equal(s, "XFD");
 }
 
+/* What zhenxing writes (zx_buf_add_csv / zx_buf_add_csv_text) reads back as it was, except
+ * that a value a spreadsheet would run as a formula comes back as text behind a '. */
+static void test_written_fields_read_back_and_formulas_become_text(void **state)
+{
+	static const char *const v[] = {"张三", "x,y", "say \"hi\"", "line1\r\nline2", "",
+	                                "=1+1", "-5",  "@SUM(A1)",   "+86 138",        "a=b"};
+	enum { N = sizeof(v) / sizeof(v[0]) };
+	zx_buf b = ZX_BUF_INIT(1 << 16);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(zx_buf_add_csv(&b, i ? "h" : "h0", i == 0), ZX_OK);
+	assert_int_equal(zx_buf_adds(&b, "\r\n"), ZX_OK);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(zx_buf_add_csv(&b, v[i], i == 0), ZX_OK);
+	assert_int_equal(zx_buf_adds(&b, "\r\n"), ZX_OK);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(zx_buf_add_csv_text(&b, v[i], i == 0), ZX_OK);
+	assert_int_equal(zx_buf_adds(&b, "\r\n"), ZX_OK);
+	assert_int_equal(read_bytes(b.data, b.len, NULL, NULL), ZX_OK);
+	zx_buf_release(&b);
+	assert_int_equal(G->count, 3);
+	assert_int_equal(G->ncells[1], N);
+	assert_int_equal(G->ncells[2], N);
+	for (int i = 0; i < N; i++) {
+		assert_string_equal(G->cell[1][i], v[i]);
+		char want[64];
+		snprintf(want, sizeof(want), "%s%s", strchr("=+-@", v[i][0]) && v[i][0] ? "'" : "", v[i]);
+		assert_string_equal(G->cell[2][i], want);
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_reads_header_and_rows_with_crlf),
+	    T(test_written_fields_read_back_and_formulas_become_text),
 	    T(test_quoted_fields_keep_commas_doubled_quotes_and_newlines),
 	    T(test_cells_are_trimmed_of_ascii_nbsp_and_ideographic_spaces),
 	    T(test_blank_lines_are_skipped_but_counted_in_row_numbers),

@@ -210,6 +210,7 @@ typedef struct exp {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *head;
+	zx_buf line; /* CSV: the row being written */
 	long row;
 	zx_err err;
 } exp;
@@ -222,29 +223,18 @@ static void put_cell(exp *x, int col, const char *v)
 			x->err = ZX_EIO;
 		return;
 	}
-	if (col)
-		fputc(',', x->f);
-	bool quote =
-	    strpbrk(v, ",\"\r\n") != NULL || v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@';
-	if (!quote) {
-		fputs(v, x->f);
-		return;
-	}
-	fputc('"', x->f);
-	if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')
-		fputc('\'', x->f); /* no formulas in a spreadsheet that opens the CSV */
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			fputc('"', x->f);
-		fputc(*p, x->f);
-	}
-	fputc('"', x->f);
+	if (zx_buf_add_csv_text(&x->line, v, col == 0))
+		x->err = ZX_ENOMEM;
 }
 
 static void end_row(exp *x)
 {
-	if (!x->xlsx)
-		fputs("\r\n", x->f);
+	if (!x->xlsx) {
+		if (zx_buf_add(&x->line, "\r\n", 2) ||
+		    fwrite(x->line.data, 1, x->line.len, x->f) != x->line.len)
+			x->err = ZX_EIO;
+		zx_buf_reset(&x->line);
+	}
 	x->row++;
 }
 
@@ -353,6 +343,7 @@ zx_err zx_ledger_export(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, 
 		if (!x.f)
 			return zx_fail(ei, ZX_EIO, "export_failed", NULL, 0, "无法创建导出文件");
 		fputs("\xEF\xBB\xBF", x.f);
+		zx_buf_init(&x.line, 1 << 20);
 	}
 	header(&x);
 	e = zx_tx_begin_read(c);
@@ -364,8 +355,10 @@ zx_err zx_ledger_export(zx_conn *c, const zx_actor *a, const zx_ledger_kind *k, 
 	if (xlsx) {
 		if (workbook_close(x.wb) != LXW_NO_ERROR && !e)
 			e = ZX_EIO;
-	} else if (fclose(x.f) != 0 && !e) {
-		e = ZX_EIO;
+	} else {
+		zx_buf_release(&x.line);
+		if (fclose(x.f) != 0 && !e)
+			e = ZX_EIO;
 	}
 	if (e) {
 		remove(path);

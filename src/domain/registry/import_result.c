@@ -141,19 +141,6 @@ void imp_sort_errors(zx_import_result *r)
 
 /* ---- the error list as CSV ---------------------------------------------------------------- */
 
-/* RFC 4180 quoting; a leading = + - @ gets a ' so that Excel never runs it as a formula. */
-static zx_err csv_cell(zx_buf *b, const char *s, bool first)
-{
-	zx_err e = first ? ZX_OK : zx_buf_addc(b, ',');
-	if (!e)
-		e = zx_buf_addc(b, '"');
-	if (!e && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
-		e = zx_buf_addc(b, '\'');
-	for (; !e && *s; s++)
-		e = *s == '"' ? zx_buf_add(b, "\"\"", 2) : zx_buf_addc(b, *s);
-	return e ? e : zx_buf_addc(b, '"');
-}
-
 zx_err zx_import_errors_write_csv(const zx_import_result *r, const char *path, zx_errinfo *ei)
 {
 	zx_buf b = ZX_BUF_INIT((size_t)64 << 20);
@@ -165,8 +152,10 @@ zx_err zx_import_errors_write_csv(const zx_import_result *r, const char *path, z
 		char row[24] = "";
 		if (x->row > 0)
 			snprintf(row, sizeof(row), "%ld", x->row);
-		if (!(e = csv_cell(&b, row, true)) && !(e = csv_cell(&b, x->column, false)) &&
-		    !(e = csv_cell(&b, x->value, false)) && !(e = csv_cell(&b, x->reason, false)))
+		if (!(e = zx_buf_add_csv_text(&b, row, true)) &&
+		    !(e = zx_buf_add_csv_text(&b, x->column, false)) &&
+		    !(e = zx_buf_add_csv_text(&b, x->value, false)) &&
+		    !(e = zx_buf_add_csv_text(&b, x->reason, false)))
 			e = zx_buf_add(&b, "\r\n", 2);
 	}
 	if (!e && r->error_count > (int64_t)r->nerrors)
