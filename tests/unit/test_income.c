@@ -314,6 +314,22 @@ static void test_import_refuses_a_file_without_a_required_column(void **state)
 	                ",1,0,0,0,0\n",
 	                2025, &r, &ei),
 	    ZX_OK);
+	/* A column twice is refused by name; an unknown one is counted and ignored. */
+	assert_int_equal(
+	    import_text(d, &a,
+	                "户编号,年度,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,"
+	                "工资性收入（元）\n" HH1 ",2025,1,0,0,0,0,1\n",
+	                0, &r, &ei),
+	    ZX_EVALIDATION);
+	assert_string_equal(ei.code, "duplicate_column");
+	assert_string_equal(ei.field, "工资性收入");
+	assert_int_equal(
+	    import_text(d, &a,
+	                "户编号,年度,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,"
+	                "备注\n" HH1 ",2025,1,0,0,0,0,x\n",
+	                0, &r, &ei),
+	    ZX_OK);
+	assert_int_equal(r.ignored_columns, 1);
 }
 
 static void test_import_refuses_a_year_other_than_the_one_given(void **state)

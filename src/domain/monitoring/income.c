@@ -232,24 +232,9 @@ static const char *const col_names[NCOLS] = {"户编号",     "年度",       "�
 
 static zx_err map_header(income_import *im, const zx_row *row, zx_errinfo *ei)
 {
-	for (int k = 0; k < NCOLS; k++)
-		im->col[k] = -1;
-	for (size_t i = 0; i < row->ncells; i++) {
-		char name[128];
-		zx_mon_header_name(row->cells[i], name, sizeof(name));
-		int k = 0;
-		while (k < NCOLS && strcmp(name, col_names[k]) != 0)
-			k++;
-		if (k == NCOLS) {
-			if (name[0])
-				im->r->ignored_columns++;
-			continue;
-		}
-		if (im->col[k] >= 0)
-			return zx_fail(ei, ZX_EVALIDATION, "duplicate_column", col_names[k], row->rowno,
-			               "第%ld行 表头中“%s”列出现了两次", row->rowno, col_names[k]);
-		im->col[k] = (int)i;
-	}
+	zx_err e = zx_mon_map_header(row, col_names, NCOLS, im->col, im->r, ei);
+	if (e)
+		return e;
 	for (int k = 0; k < NCOLS; k++) {
 		if (im->col[k] >= 0 || (k == COL_YEAR && im->year > 0))
 			continue;

@@ -268,3 +268,27 @@ void zx_mon_header_name(const char *cell, char *out, size_t outsz)
 		}
 	}
 }
+
+zx_err zx_mon_map_header(const zx_row *row, const char *const *names, int n, int *col, zx_mon_import *r,
+                         zx_errinfo *ei)
+{
+	for (int k = 0; k < n; k++)
+		col[k] = -1;
+	for (size_t i = 0; i < row->ncells; i++) {
+		char name[128];
+		zx_mon_header_name(row->cells[i], name, sizeof(name));
+		int k = 0;
+		while (k < n && strcmp(name, names[k]) != 0)
+			k++;
+		if (k == n) {
+			if (name[0])
+				r->ignored_columns++;
+			continue;
+		}
+		if (col[k] >= 0)
+			return zx_fail(ei, ZX_EVALIDATION, "duplicate_column", names[k], row->rowno,
+			               "第%ld行 表头中“%s”列出现了两次", row->rowno, names[k]);
+		col[k] = (int)i;
+	}
+	return ZX_OK;
+}

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/table.h"
 #include "domain/auth/actor.h"
 #include "store/store.h"
 
@@ -96,6 +97,11 @@ void zx_mon_issue_add(zx_mon_import *r, long row, const char *field, const char 
 zx_err zx_mon_import_fail(const zx_mon_import *r, zx_errinfo *ei);
 /* Normalises a header cell for matching: drops a trailing "（元）"/"(元)" and spaces. */
 void zx_mon_header_name(const char *cell, char *out, size_t outsz);
+/* Maps a header row onto the n known column names: col[k] = the cell index of names[k], or
+ * -1 when absent. Unknown non-empty headers count in r->ignored_columns; a known name twice
+ * fails ei naming the column. Checking what is required is the caller's. */
+zx_err zx_mon_map_header(const zx_row *row, const char *const *names, int n, int *col, zx_mon_import *r,
+                         zx_errinfo *ei);
 
 /* Parses a date cell: YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日 → YYYYMMDD (a real date). */
 bool zx_mon_parse_date(const char *s, int *ymd);

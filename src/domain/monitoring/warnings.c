@@ -74,24 +74,9 @@ typedef struct warn_import {
 
 static zx_err map_header(warn_import *im, const zx_row *row, zx_errinfo *ei)
 {
-	for (int k = 0; k < W_NCOLS; k++)
-		im->col[k] = -1;
-	for (size_t i = 0; i < row->ncells; i++) {
-		char name[128];
-		zx_mon_header_name(row->cells[i], name, sizeof(name));
-		int k = 0;
-		while (k < W_NCOLS && strcmp(name, wcol_names[k]) != 0)
-			k++;
-		if (k == W_NCOLS) {
-			if (name[0])
-				im->r->ignored_columns++;
-			continue;
-		}
-		if (im->col[k] >= 0)
-			return zx_fail(ei, ZX_EVALIDATION, "duplicate_column", wcol_names[k], row->rowno,
-			               "第%ld行 表头中“%s”列出现了两次", row->rowno, wcol_names[k]);
-		im->col[k] = (int)i;
-	}
+	zx_err e = zx_mon_map_header(row, wcol_names, W_NCOLS, im->col, im->r, ei);
+	if (e)
+		return e;
 	for (int k = 0; k < W_NCOLS; k++)
 		if (wcol_required[k] && im->col[k] < 0)
 			return zx_fail(ei, ZX_EVALIDATION, "missing_column", wcol_names[k], row->rowno,
