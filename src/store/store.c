@@ -365,6 +365,20 @@ int zx_store_schema_version(zx_conn *c)
 	return (int)v;
 }
 
+#define FK_OFF "-- zx:foreign_keys=off\n"
+
+static zx_err migrate_fk_check(zx_conn *c, int v, zx_errinfo *ei)
+{
+	int64_t n = 0;
+	zx_err e = zx_query_int(c, NULL, ZXQ_migrate_fk_violations, ZX_NOARGS, &n);
+	if (!e && n > 0) {
+		zx_error("store: migration %04d leaves %lld rows with a dangling foreign key", v, (long long)n);
+		e = zx_fail(ei, ZX_EDB, "migration_failed", NULL, 0, "数据库升级失败（第 %d 步）：%lld 行的关联记录不存在", v,
+		            (long long)n);
+	}
+	return e;
+}
+
 zx_err zx_store_migrate(zx_store *st, int target, zx_errinfo *ei)
 {
 	const zx_migration *m = st->ops->migrations;
@@ -380,9 +394,19 @@ zx_err zx_store_migrate(zx_store *st, int target, zx_errinfo *ei)
 		e = zx_fail(ei, ZX_EDB, "schema_too_new", NULL, 0,
 		            "数据库结构版本 %d 高于本程序支持的版本 %d，请升级 zhenxing", have, count);
 	for (int v = have + 1; !e && v <= target; v++) {
-		e = zx_tx_begin_write(c);
+		/* A SQLite table rebuild (drop the old table, rename the new one) must not cascade
+		 * into or null the rows referencing it: such a migration says so on its first line,
+		 * runs with foreign keys off (a pragma SQLite ignores inside a transaction) and
+		 * commits only when foreign_key_check finds nothing. */
+		bool fk_off = st->backend == ZX_BACKEND_SQLITE && strncmp(m[v - 1].sql, FK_OFF, strlen(FK_OFF)) == 0;
+		if (fk_off)
+			e = st->ops->exec_raw(c, "PRAGMA foreign_keys=OFF");
+		if (!e)
+			e = zx_tx_begin_write(c);
 		if (!e)
 			e = st->ops->exec_raw(c, m[v - 1].sql);
+		if (!e && fk_off)
+			e = migrate_fk_check(c, v, ei);
 		if (!e)
 			e = zx_exec(c, NULL, ZXQ_schema_version_clear, ZX_NOARGS, NULL);
 		if (!e)
@@ -397,6 +421,11 @@ zx_err zx_store_migrate(zx_store *st, int target, zx_errinfo *ei)
 				        v, m[v - 1].name);
 		} else {
 			zx_info("store: migrated to schema %04d_%s", v, m[v - 1].name);
+		}
+		if (fk_off) {
+			zx_err e2 = st->ops->exec_raw(c, "PRAGMA foreign_keys=ON");
+			if (!e)
+				e = e2;
 		}
 	}
 	zx_store_release(st, c);

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 #include <unicode/ucol.h>
 
+#include "store/store_impl.h"
 #include "registry_fixture.h"
 #include "domain/area/area.h"
 #include "domain/auth/auth.h"
@@ -466,6 +467,68 @@ static void test_upgrade_from_previous_schema_keeps_rows_and_fills_totals(void *
 	assert_name_search_in_collation_order(f, "张");
 }
 
+/* Migration 0016 rebuilds persons (its blind-index uniqueness becomes the droppable index
+ * persons_bidx). The rows referencing persons must survive: with foreign keys on, dropping the
+ * old table would have deleted the warning and nulled the ledger row's person. */
+static void test_persons_rebuild_keeps_rows_and_what_references_them(void **state)
+{
+	if (on_pg())
+		skip();
+	fixture *f = *state;
+	for (int i = 0; i < 12; i++) {
+		char hh_no[24];
+		snprintf(hh_no, sizeof(hh_no), "5107221010028%03d", i);
+		zxt_household(&f->d, "510722101002", hh_no, 1 + i % 4);
+	}
+	long long persons = raw_int(f, "SELECT count(*) FROM persons");
+	long long person = raw_int(f, "SELECT max(id) FROM persons");
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO warning_batches (id, county, area_code, rows_total, rows_matched, rows_duplicate,"
+	         " rows_unmatched, created_at) VALUES (1, '510722', '510722000000', 1, 1, 0, 0, 1);"
+	         "INSERT INTO dept_warnings (county, area_code, household_id, person_id, source_dept, type,"
+	         " occurred_ymd, batch_id, created_at) SELECT county, area_code, household_id, id, '医保', '大额医疗支出',"
+	         " 20250101, 1, 1 FROM persons WHERE id = %lld;"
+	         "INSERT INTO ledger_entries (county, kind, area_code, person_id, created_at, updated_at)"
+	         " VALUES ('510722', 'microloan', '510722101002', %lld, 1, 1);",
+	         person, person);
+	zxt_sql(f->d.path, sql, NULL, 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name = 'persons_bidx'"), 0);
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	assert_int_equal(zx_store_migrate(f->d.st, 0, &ei), ZX_OK);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM persons"), persons);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM dept_warnings WHERE person_id = %lld", person);
+	assert_int_equal(raw_int(f, sql), 1);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM ledger_entries WHERE person_id = %lld", person);
+	assert_int_equal(raw_int(f, sql), 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_persons%'"), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name = 'persons_bidx'"), 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	/* The store's connection has foreign keys on again (a person of no household is
+	 * refused), and the uniqueness of the blind index still holds. */
+	zx_conn *c = zx_store_acquire(f->d.st);
+	assert_int_not_equal(c->store->ops->exec_raw(
+	                         c, "INSERT INTO persons (county, household_id, area_code, seq, name, id_enc, id_bidx,"
+	                            " id_masked, relation, gender, birth_ymd) VALUES ('510722', 999999999,"
+	                            " '510722101002', 1, '无户', 'x', 'nohousehold', 'x', '户主', '男', 19800101)"),
+	                     ZX_OK);
+	assert_int_not_equal(c->store->ops->exec_raw(
+	                         c, "INSERT INTO persons (county, household_id, area_code, seq, name, id_enc, id_bidx,"
+	                            " id_masked, relation, gender, birth_ymd) SELECT county, household_id, area_code, 9,"
+	                            " '重复', id_enc, id_bidx, id_masked, '其他', '男', 19800101 FROM persons LIMIT 1"),
+	                     ZX_OK);
+	zx_store_release(f->d.st, c);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM persons"), persons);
+	assert_counts_match_rows(f);
+}
+
+/* The schema just before 0016. */
+static int setup_before_persons_rebuild(void **state)
+{
+	return setup_at(state, 15);
+}
+
 /* The schema just before 0012 (later migrations must not move this test's starting point). */
 static int setup_previous(void **state)
 {
@@ -488,6 +551,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_upgrade_from_previous_schema_keeps_rows_and_fills_totals,
 	                                    setup_previous, teardown),
+	    cmocka_unit_test_setup_teardown(test_persons_rebuild_keeps_rows_and_what_references_them,
+	                                    setup_before_persons_rebuild, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

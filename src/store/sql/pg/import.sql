@@ -24,6 +24,9 @@ SELECT 1;
 -- name: import_bulk_drop_area_name
 SELECT 1;
 
+-- name: import_bulk_drop_bidx
+SELECT 1;
+
 -- name: import_bulk_drop_counts_insert
 SELECT 1;
 
@@ -34,6 +37,9 @@ SELECT 1;
 SELECT 1;
 
 -- name: import_bulk_build_name
+SELECT 1;
+
+-- name: import_bulk_build_bidx
 SELECT 1;
 
 -- name: import_bulk_build_area_name

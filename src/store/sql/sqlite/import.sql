@@ -16,12 +16,12 @@ PRAGMA cache_size = -40960;
 PRAGMA cache_size = -16384;
 
 -- Bulk first import (import_write.c): when the registry holds no household and no person at
--- all, the import's write transaction drops the two 姓名 indexes (random inserts: at 1M
+-- all, the import's write transaction drops the two 姓名 indexes and persons_bidx (random inserts: at 1M
 -- persons their pages no longer fit the page cache and SQLite re-reads them from the WAL
 -- for every row; built afterwards by one sort each) and the household_counts triggers, and rebuilds all of them from the
 -- written rows before the audit row and the commit. Everything happens inside that one
 -- transaction: a failure or a crash rolls the schema back with the rows. The definitions
--- below are those of migrations 0006 (triggers) and 0012 (indexes) verbatim (SQLite keeps them without IF [NOT] EXISTS); tests/unit/test_import_bulk.c checks that the
+-- below are those of migrations 0006 (triggers), 0012 and 0016 (indexes) verbatim (SQLite keeps them without IF [NOT] EXISTS); tests/unit/test_import_bulk.c checks that the
 -- schema after a bulk import is identical to the migrated one.
 
 -- Called with the whole database as scope: no household and no person anywhere.
@@ -35,6 +35,9 @@ DROP INDEX IF EXISTS persons_name;
 -- name: import_bulk_drop_area_name
 DROP INDEX IF EXISTS persons_area_name;
 
+-- name: import_bulk_drop_bidx
+DROP INDEX IF EXISTS persons_bidx;
+
 -- name: import_bulk_drop_counts_insert
 DROP TRIGGER IF EXISTS household_counts_insert;
 
@@ -46,6 +49,9 @@ DROP TRIGGER IF EXISTS household_counts_update;
 
 -- name: import_bulk_build_name
 CREATE INDEX IF NOT EXISTS persons_name ON persons (county, zh_key(name), name, area_code, household_id);
+
+-- name: import_bulk_build_bidx
+CREATE UNIQUE INDEX IF NOT EXISTS persons_bidx ON persons (county, id_bidx);
 
 -- name: import_bulk_build_area_name
 CREATE INDEX IF NOT EXISTS persons_area_name ON persons (area_code, zh_key(name), name, household_id);
