@@ -264,21 +264,17 @@ typedef struct writer {
 	char err[512];
 } writer;
 
+/* A text value in COPY's text format (the escaping zx_bulk uses too: store/native.h). */
 static bool copy_escape(buf *b, const char *p, size_t n)
 {
-	size_t from = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *esc = p[i] == '\\'   ? "\\\\"
-		                  : p[i] == '\t' ? "\\t"
-		                  : p[i] == '\n' ? "\\n"
-		                  : p[i] == '\r' ? "\\r"
-		                                 : NULL;
-		if (esc && (!buf_add(b, p + from, i - from) || !buf_str(b, esc)))
-			return false;
-		if (esc)
-			from = i + 1;
-	}
-	return buf_add(b, p + from, n - from);
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap < b->n + 2 * n + 1)
+		cap *= 2;
+	if (!buf_reserve(b, cap - 1))
+		return false;
+	b->n += zx_copy_escape(b->p + b->n, p, n);
+	b->p[b->n] = '\0';
+	return true;
 }
 
 static bool write_row(void *arg, const cell *v, int n)

@@ -17,4 +17,9 @@ sqlite3 *zx_conn_sqlite(zx_conn *c);
 /* The PGconn of a PostgreSQL connection, or NULL for another backend. */
 PGconn *zx_conn_pg(zx_conn *c);
 
+/* Writes p[0..n) escaped for PostgreSQL's COPY text format (backslash, tab, newline and
+ * carriage return as \\, \t, \n, \r) into out, which has room for 2 * n bytes; returns
+ * the length written. Shared by zx_bulk (store/bulk.c) and `zhenxing copy`. */
+size_t zx_copy_escape(char *out, const char *p, size_t n);
+
 #endif

@@ -372,9 +372,10 @@ static zx_err migrate_fk_check(zx_conn *c, int v, zx_errinfo *ei)
 	int64_t n = 0;
 	zx_err e = zx_query_int(c, NULL, ZXQ_migrate_fk_violations, ZX_NOARGS, &n);
 	if (!e && n > 0) {
-		zx_error("store: migration %04d leaves %lld rows with a dangling foreign key", v, (long long)n);
-		e = zx_fail(ei, ZX_EDB, "migration_failed", NULL, 0, "数据库升级失败（第 %d 步）：%lld 行的关联记录不存在", v,
-		            (long long)n);
+		zx_error("store: migration %04d leaves %lld rows with a dangling foreign key", v,
+		         (long long)n);
+		e = zx_fail(ei, ZX_EDB, "migration_failed", NULL, 0,
+		            "数据库升级失败（第 %d 步）：%lld 行的关联记录不存在", v, (long long)n);
 	}
 	return e;
 }
@@ -398,7 +399,8 @@ zx_err zx_store_migrate(zx_store *st, int target, zx_errinfo *ei)
 		 * into or null the rows referencing it: such a migration says so on its first line,
 		 * runs with foreign keys off (a pragma SQLite ignores inside a transaction) and
 		 * commits only when foreign_key_check finds nothing. */
-		bool fk_off = st->backend == ZX_BACKEND_SQLITE && strncmp(m[v - 1].sql, FK_OFF, strlen(FK_OFF)) == 0;
+		bool fk_off =
+		    st->backend == ZX_BACKEND_SQLITE && strncmp(m[v - 1].sql, FK_OFF, strlen(FK_OFF)) == 0;
 		if (fk_off)
 			e = st->ops->exec_raw(c, "PRAGMA foreign_keys=OFF");
 		if (!e)

@@ -119,6 +119,23 @@ double zx_col_real(zx_stmt *s, int i);
 const char *zx_col_text(zx_stmt *s, int i);
 const char *zx_col_name(zx_stmt *s, int i);
 
+/* Bulk insert (imports): the rows of one named statement written as a batch. On PostgreSQL
+ * the query's text is a `COPY table (columns) FROM STDIN` (its SQLite twin the INSERT of
+ * the same columns, $1..$n in column order); zx_bulk_add formats a row of COPY text into
+ * a buffer and zx_bulk_flush sends every buffered row with one COPY. On SQLite each row is
+ * inserted at once by the prepared statement. So a row is visible to other statements only
+ * after zx_bulk_flush, its constraint errors may surface there (ZX_ECONFLICT as from an
+ * INSERT), and a table referenced by foreign keys is flushed before the rows referring to it.
+ * Row triggers fire for every row either way. The caller holds a write transaction;
+ * zx_bulk_free drops rows not flushed. */
+typedef struct zx_bulk zx_bulk;
+zx_err zx_bulk_open(zx_conn *c, zx_query q, zx_bulk **out);
+zx_err zx_bulk_add(zx_bulk *b, const zx_val *args, int nargs);
+/* Rows added since the last flush (always 0 on SQLite). */
+int64_t zx_bulk_pending(const zx_bulk *b);
+zx_err zx_bulk_flush(zx_bulk *b);
+void zx_bulk_free(zx_bulk *b);
+
 /* Id of the last inserted row on this connection (SQLite rowid; PostgreSQL uses RETURNING). */
 int64_t zx_last_insert_id(zx_conn *c);
 

@@ -27,6 +27,9 @@ typedef struct zx_store_ops {
 	int64_t (*last_insert_id)(zx_conn *c);
 	zx_err (*integrity)(zx_conn *c, zx_errinfo *ei);
 	zx_err (*backup)(zx_store *st, const char *dest, zx_errinfo *ei);
+	/* Runs q (a COPY … FROM STDIN) with data[0..len) as its rows (COPY text); NULL for
+	 * a backend without COPY, whose zx_bulk inserts row by row (bulk.c). */
+	zx_err (*copy_in)(zx_conn *c, zx_query q, const char *data, size_t len);
 	const zx_migration *migrations;
 	const int *migration_count;
 } zx_store_ops;

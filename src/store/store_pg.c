@@ -392,6 +392,77 @@ static zx_err pg_integrity(zx_conn *c, zx_errinfo *ei)
 	return e ? zx_fail(ei, e, "integrity_failed", NULL, 0, "PostgreSQL 数据库检查失败") : ZX_OK;
 }
 
+size_t zx_copy_escape(char *out, const char *p, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char e = p[i] == '\\'   ? '\\'
+		         : p[i] == '\t' ? 't'
+		         : p[i] == '\n' ? 'n'
+		         : p[i] == '\r' ? 'r'
+		                        : 0;
+		if (e) {
+			out[k++] = '\\';
+			out[k++] = e;
+		} else {
+			out[k++] = p[i];
+		}
+	}
+	return k;
+}
+
+/* One COPY … FROM STDIN of q with the rows in data (zx_bulk_flush). The rows go in 1 MiB
+ * messages; a failure to send ends the COPY with an error so the server discards it, and
+ * the statement's own error (a constraint: ZX_ECONFLICT) wins over the sending one. A lost
+ * connection is never retried here: the rows belong to the open transaction, which is gone. */
+static zx_err pg_copy_in(zx_conn *c, zx_query q, const char *data, size_t len)
+{
+	pg_conn *pc = (pg_conn *)c;
+	const char *name = zx_sql_defs[q].name;
+	const char *sql = zx_sql_defs[q].sql[ZX_BACKEND_PG];
+	if (!sql || strncasecmp(skip_space(sql), "COPY", 4) != 0) {
+		zx_error("pg: query %s is not a COPY", name);
+		return ZX_EINTERNAL;
+	}
+	PGresult *r = PQexec(pc->pg, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		zx_err e = map_result(pc->pg, r, name);
+		PQclear(r);
+		if (e == ZX_EIO)
+			c->broken = true;
+		return e ? e : ZX_EDB;
+	}
+	PQclear(r);
+	bool sent = true;
+	for (size_t off = 0; sent && off < len;) {
+		size_t n = len - off < ((size_t)1 << 20) ? len - off : (size_t)1 << 20;
+		sent = PQputCopyData(pc->pg, data + off, (int)n) == 1;
+		off += n;
+	}
+	if (PQputCopyEnd(pc->pg, sent ? NULL : "zhenxing: sending the rows failed") != 1)
+		sent = false;
+	zx_err e = ZX_OK;
+	while ((r = PQgetResult(pc->pg)) != NULL) {
+		ExecStatusType st = PQresultStatus(r);
+		zx_err e2 =
+		    st == PGRES_COPY_IN || st == PGRES_COPY_OUT ? ZX_EIO : map_result(pc->pg, r, name);
+		PQclear(r);
+		if (!e)
+			e = e2;
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT)
+			break; /* the end could not be sent: the connection is unusable */
+	}
+	if (!e && !sent)
+		e = PQstatus(pc->pg) == CONNECTION_OK ? ZX_EDB : ZX_EIO;
+	if (e == ZX_EIO || PQstatus(pc->pg) != CONNECTION_OK) {
+		zx_error("pg: %s: %s", name, PQerrorMessage(pc->pg));
+		c->broken = true;
+		if (!e)
+			e = ZX_EIO;
+	}
+	return e;
+}
+
 static zx_err pg_backup(zx_store *st, const char *dest, zx_errinfo *ei)
 {
 	(void)st;
@@ -418,6 +489,7 @@ const zx_store_ops zx_pg_ops = {
     .last_insert_id = pg_last_insert_id,
     .integrity = pg_integrity,
     .backup = pg_backup,
+    .copy_in = pg_copy_in,
     .migrations = zx_migrations_pg,
     .migration_count = &zx_migrations_pg_count,
 };

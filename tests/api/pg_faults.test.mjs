@@ -1,9 +1,9 @@
-// PostgreSQL connection faults (issue #10, tests/run api-pg: needs ZX_TEST_PG): the server's
-// connections killed with pg_terminate_backend in the middle of a household import — a
+// PostgreSQL connection faults (issue #10, tests/run api-pg: needs ZX_TEST_PG): the import's
+// connection killed with pg_terminate_backend in the middle of its COPY of new households — a
 // clear Chinese error, nothing of the import written, the retry works — and under a
 // running server, which reconnects by itself and keeps answering.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -42,26 +42,36 @@ describe('PostgreSQL connection faults', { skip: !PG && 'needs PostgreSQL (tests
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('a connection killed during an import: Chinese error, nothing written, the retry imports', async () => {
-    const importing = run(['import', 'households', '--db', db, csv], { timeoutMs: 600000 });
-    // Wait until the import holds its write transaction, let it write a while, then kill it.
-    let inTx = 0;
-    for (let i = 0; i < 600 && inTx === 0; i++) {
-      await sleep(100);
-      inTx = Number((await sql(db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-        AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND query ILIKE '%INSERT%'`)).trim());
+  test('a connection killed during an import\'s COPY: Chinese error, nothing written, the retry imports', async () => {
+    // Another session locks household_counts against writes, so the import's first COPY
+    // (each household row updates the counts by trigger) waits inside the import's
+    // transaction; then exactly that connection is killed.
+    const locker = spawn('psql', ['-X', '-q', '-d', db, '-c',
+      'BEGIN; LOCK TABLE household_counts IN EXCLUSIVE MODE; SELECT pg_sleep(300)'], { stdio: 'ignore' });
+    try {
+      const importing = run(['import', 'households', '--db', db, csv], { timeoutMs: 600000 });
+      const waiting = `FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+        AND wait_event_type = 'Lock' AND xact_start IS NOT NULL AND query ILIKE 'COPY households%'`;
+      let n = 0;
+      for (let i = 0; i < 600 && n === 0; i++) {
+        await sleep(100);
+        n = Number((await sql(db, `SELECT count(*) ${waiting}`)).trim());
+      }
+      assert.equal(n, 1, 'the import never reached its COPY');
+      assert.equal((await sql(db, `SELECT count(pg_terminate_backend(pid)) ${waiting}`)).trim(), '1');
+      const r = await importing;
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.match(r.stderr, /错误: .*未写入任何数据/);
+      assert.match(r.stderr, HAN);
+    } finally {
+      locker.kill();
     }
-    assert.ok(inTx > 0, 'the import never started writing');
-    await sleep(1000);
-    assert.ok(Number((await sql(db, KILL)).trim()) >= 1);
-    const r = await importing;
-    assert.notEqual(r.code, 0, r.stdout);
-    assert.match(r.stderr, /错误: .*未写入任何数据/);
-    assert.match(r.stderr, HAN);
+    await new Promise((res) => (locker.exitCode !== null ? res() : locker.on('exit', res)));
     assert.equal((await sql(db, 'SELECT count(*) FROM households')).trim(), '5');
     const retry = await runOk(['import', 'households', '--db', db, csv], { timeoutMs: 600000 });
     assert.match(retry.stdout, /导入成功: 3000户/);
     assert.equal((await sql(db, 'SELECT count(*) FROM households')).trim(), '3000');
+    assert.equal((await sql(db, 'SELECT sum(households) FROM household_counts')).trim(), '3000');
   });
 
   test('a running server reconnects after its connections are killed', async () => {

@@ -370,6 +370,12 @@ static const char *const unscoped_allowed[] = {
     "household_insert",
     "person_insert",
     "history_insert",
+    /* The import's new households and members (zx_bulk: COPY on PostgreSQL), the same
+     * inserts as household_insert/person_insert with the household's id given. */
+    "import_household_copy",
+    "import_person_copy",
+    /* Returns only the next free household ids, no row data. */
+    "import_household_ids",
     /* Returns no row data, only whether the import's county holds any household yet
      * (a first import skips every duplicate lookup). */
     "import_county_has_households",

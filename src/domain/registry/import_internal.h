@@ -175,6 +175,8 @@ typedef struct imp_ctx {
 	bool bulk;
 	/* streaming: a first import is written while it is read (import_stream.c) */
 	struct imp_stream *stream;
+	/* new households and members on their way through zx_bulk (import_copy.c) */
+	struct imp_copy *copy;
 	int mute; /* > 0: imp_error only counts in muted (silent household checks) */
 	int64_t muted;
 	int64_t written; /* households written so far */
@@ -220,6 +222,15 @@ void imp_write_abandon(imp_ctx *x);
 zx_err imp_seal_household(const imp_ctx *x, const imp_household *h, zx_sealed *ids, zx_sealed *phones);
 zx_err imp_write_household(imp_ctx *x, imp_household *h, imp_view *v, const zx_sealed *ids,
                            const zx_sealed *phones);
+
+/* New households (import_copy.c): reserves the household's id (*hid) and queues its row and
+ * its members' rows (ids/phones follow h->m) for zx_bulk, sending them in chunks; flush sends
+ * what is queued (before anything reads those rows: the audit row, the commit); release
+ * drops what is not sent (the transaction is rolled back). */
+zx_err imp_copy_household(imp_ctx *x, const zx_household_rec *h, const zx_sealed *ids,
+                          const zx_sealed *phones, int64_t *hid);
+zx_err imp_copy_flush(imp_ctx *x);
+void imp_copy_release(imp_ctx *x);
 
 /* Streaming (import_stream.c), only for a first import into a county without households:
  * the transaction opens before the file is read, every household is written on a second

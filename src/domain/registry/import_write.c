@@ -277,7 +277,7 @@ zx_err imp_write_household(imp_ctx *x, imp_household *h, imp_view *v, const zx_s
 	}
 	int64_t hid = 0;
 	if (!e)
-		e = zx_household_insert_sealed(x->c, x->county, &v->rec, ids, phones, &hid);
+		e = imp_copy_household(x, &v->rec, ids, phones, &hid);
 	for (int i = 0; !e && i < v->rec.n; i++) {
 		const imp_person *p = imp_vec_at(&x->persons, v->idx[i]);
 		if (p->flags & IMP_P_MOVING) {
@@ -454,6 +454,8 @@ zx_err imp_write_end(imp_ctx *x, zx_err e)
 	         (long long)r->created, (long long)r->updated, (long long)r->unchanged,
 	         (long long)r->members_added, (long long)r->members_removed, (long long)r->members_updated);
 	int64_t total = (int64_t)x->households.n;
+	if (!e)
+		e = imp_copy_flush(x);
 	if (!e && x->bulk)
 		e = bulk_end(x);
 	if (!e)
@@ -475,6 +477,7 @@ zx_err imp_write_end(imp_ctx *x, zx_err e)
 
 void imp_write_abandon(imp_ctx *x)
 {
+	imp_copy_release(x);
 	zx_tx_rollback(x->c); /* nothing when committed */
 	zx_exec(x->c, NULL, ZXQ_import_cache_normal, ZX_NOARGS, NULL);
 }
