@@ -88,7 +88,7 @@ static int report(zx_err e, const zx_import_result *r, const zx_import_opts *o, 
 static int import_households(int argc, char **argv)
 {
 	const char *db = NULL, *key = NULL, *errors_path = NULL;
-	zx_import_opts o = {0};
+	zx_import_opts o = {.exclusive = true};
 	static const struct option opts[] = {
 	    {"db", required_argument, 0, 'd'},       {"area", required_argument, 0, 'a'},
 	    {"dry-run", no_argument, 0, 'n'},        {"errors", required_argument, 0, 'e'},

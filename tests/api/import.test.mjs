@@ -8,7 +8,8 @@ import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, dataDir, makeDemo, request, run, serve, startCounty, tempDir } from '../lib/zxserver.mjs';
+import { spawn } from 'node:child_process';
+import { assertError, dataDir, makeDemo, request, run, serve, sql, sqliteOnly, startCounty, tempDir } from '../lib/zxserver.mjs';
 
 const DATA = path.resolve('tests/data/import');
 const COUNTY = '510722000000';
@@ -236,5 +237,54 @@ describe('zhenxing import households (CLI)', () => {
   test('usage errors exit 2', async () => {
     assert.equal((await run(['import', 'households', '--db', db])).code, 2);
     assert.equal((await run(['import', 'ledger', '--db', db, 'x.csv'])).code, 2);
+  });
+});
+
+// The CLI has the database to itself: its first import into an empty registry is written
+// through a rollback journal (no second write of every page by the WAL checkpoint), and the
+// database is in WAL mode again afterwards. With another connection open on the file (a
+// server, say) SQLite keeps WAL mode and the import goes through the WAL as before.
+describe('zhenxing import households (CLI): journal of a first import', { skip: sqliteOnly('journal modes are SQLite\'s') }, () => {
+  let dir;
+
+  before(async () => {
+    dir = await tempDir();
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('alone on the file: a rollback journal, then WAL mode again', async () => {
+    const { db } = await makeDemo(dir, { households: 0, name: 'alone.db' });
+    const r = await run(['import', 'households', '--db', db, path.join(DATA, 'good.csv')]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stderr, /bulk=1 .*journal=rollback/);
+    assert.equal((await sql(db, 'PRAGMA journal_mode')).trim(), 'wal');
+    assert.equal((await sql(db, 'SELECT count(*) FROM persons')).trim(), '7');
+    const check = await run(['check', '--db', db]);
+    assert.equal(check.code, 0, check.stderr + check.stdout);
+    // A second import is not a first one: the WAL as always.
+    const again = await run(['import', 'households', '--db', db, path.join(DATA, 'good.csv')]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.match(again.stderr, /bulk=0 .*journal=wal/);
+  });
+
+  test('another connection open on the file: WAL mode all along, nothing waits', async () => {
+    const { db } = await makeDemo(dir, { households: 0, name: 'shared.db' });
+    const other = spawn('sqlite3', [db], { stdio: ['pipe', 'ignore', 'ignore'] });
+    other.stdin.write('SELECT count(*) FROM areas;\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      const t0 = Date.now();
+      const r = await run(['import', 'households', '--db', db, path.join(DATA, 'good.csv')]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.match(r.stderr, /bulk=1 .*journal=wal/);
+      assert.ok(Date.now() - t0 < 4000, 'the import did not wait for the other connection');
+    } finally {
+      other.stdin.end();
+    }
+    assert.equal((await sql(db, 'PRAGMA journal_mode')).trim(), 'wal');
+    assert.equal((await sql(db, 'SELECT count(*) FROM persons')).trim(), '7');
   });
 });

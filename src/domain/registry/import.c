@@ -746,10 +746,11 @@ out:
 	const char *what = e ? "rejected" : x.o->dry_run ? "checked" : "written";
 	zx_info(
 	    "import: %s area=%s rows=%lld households=%lld persons=%lld errors=%lld read=%lldms check=%lldms "
-	    "write=%lldms commit=%lldms bulk=%d rebuild=%lldms",
+	    "write=%lldms commit=%lldms bulk=%d rebuild=%lldms journal=%s",
 	    what, x.area, (long long)r->rows, (long long)r->households, (long long)r->persons,
 	    (long long)r->error_count, (long long)x.t_read, (long long)x.t_check, (long long)x.t_write,
-	    (long long)x.t_commit, x.bulk ? 1 : 0, (long long)x.t_rebuild);
+	    (long long)x.t_commit, x.bulk ? 1 : 0, (long long)x.t_rebuild,
+	    x.rollback_journal ? "rollback" : "wal");
 	ctx_release(&x);
 	return e;
 }

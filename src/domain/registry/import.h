@@ -48,6 +48,9 @@ typedef struct zx_import_opts {
 	int max_errors;        /* errors kept in the result; 0 = ZX_IMPORT_MAX_ERRORS */
 	zx_import_progress_fn progress; /* may be NULL; called a few times a second at most */
 	void *progress_ctx;
+	bool exclusive; /* the caller has the database to itself (the CLI, not the server): a
+	                   first import into an empty SQLite registry is written through a
+	                   rollback journal instead of the WAL (import_write.c) */
 } zx_import_opts;
 
 #define ZX_IMPORT_MAX_ERRORS 10000

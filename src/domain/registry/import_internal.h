@@ -173,6 +173,9 @@ typedef struct imp_ctx {
 	/* bulk: the registry was empty, the write transaction dropped the 姓名 indexes and
 	 * the count triggers and rebuilds them before the commit (import_write.c) */
 	bool bulk;
+	/* exclusive bulk: the database left WAL mode for the import's transaction (switched:
+	 * until it is back in WAL mode; rollback_journal: for the log line) */
+	bool journal_switched, rollback_journal;
 	/* streaming: a first import is written while it is read (import_stream.c) */
 	struct imp_stream *stream;
 	/* new households and members on their way through zx_bulk (import_copy.c) */

@@ -380,15 +380,15 @@ static zx_err write_new(imp_ctx *x, imp_view *v)
  * (pg/import.sql). */
 
 static const zx_query bulk_drops[] = {
-    ZXQ_import_bulk_drop_name,          ZXQ_import_bulk_drop_area_name,   ZXQ_import_bulk_drop_bidx,
-    ZXQ_import_bulk_drop_counts_insert, ZXQ_import_bulk_drop_counts_delete,
-    ZXQ_import_bulk_drop_counts_update,
+    ZXQ_import_bulk_drop_name,          ZXQ_import_bulk_drop_area_name,
+    ZXQ_import_bulk_drop_bidx,          ZXQ_import_bulk_drop_counts_insert,
+    ZXQ_import_bulk_drop_counts_delete, ZXQ_import_bulk_drop_counts_update,
 };
 
 static const zx_query bulk_builds[] = {
-    ZXQ_import_bulk_build_name,          ZXQ_import_bulk_build_area_name,   ZXQ_import_bulk_build_bidx,
-    ZXQ_import_bulk_build_counts_insert, ZXQ_import_bulk_build_counts_delete,
-    ZXQ_import_bulk_build_counts_update,
+    ZXQ_import_bulk_build_name,          ZXQ_import_bulk_build_area_name,
+    ZXQ_import_bulk_build_bidx,          ZXQ_import_bulk_build_counts_insert,
+    ZXQ_import_bulk_build_counts_delete, ZXQ_import_bulk_build_counts_update,
 };
 
 static zx_err bulk_begin(imp_ctx *x)
@@ -427,9 +427,49 @@ static zx_err bulk_end(imp_ctx *x)
 	return e;
 }
 
+/* ---- exclusive first import: a rollback journal instead of the WAL ---------------------------
+ *
+ * In WAL mode every page of a first import is written twice (to the WAL, then by the
+ * checkpoint into the database), and the pages the cache lets go are read back from the WAL
+ * by every index build. A caller that has the database to itself (the CLI) writes a first
+ * import into an empty registry through a rollback journal instead: pages past the old end of
+ * the file need no journal, and the commit is one sync. Crash safety is SQLite's either way
+ * (the next open rolls a hot journal back; tests/crash/kill_import). SQLite leaves WAL mode
+ * only when no other connection has the database open — with a server running on it the
+ * import simply stays in WAL mode. It returns to WAL mode after the commit or rollback (and
+ * every connection the store opens asks for WAL anyway). */
+static void journal_begin(imp_ctx *x)
+{
+	int64_t empty = 0;
+	if (!x->o->exclusive ||
+	    zx_query_int(x->c, &ZX_SCOPE_ALL, ZXQ_import_bulk_eligible, ZX_NOARGS, &empty) != ZX_OK || !empty)
+		return;
+	zx_stmt *s = NULL;
+	bool row = false;
+	if (zx_query_open(x->c, NULL, ZXQ_import_journal_rollback, ZX_NOARGS, &s) == ZX_OK &&
+	    zx_stmt_next(s, &row) == ZX_OK && row)
+		x->journal_switched = strcmp(zx_col_text(s, 0), "delete") == 0;
+	zx_stmt_done(s);
+	x->rollback_journal |= x->journal_switched;
+}
+
+static void journal_end(imp_ctx *x)
+{
+	if (!x->journal_switched)
+		return;
+	x->journal_switched = false;
+	zx_stmt *s = NULL;
+	bool row = false;
+	if (zx_query_open(x->c, NULL, ZXQ_import_journal_wal, ZX_NOARGS, &s) == ZX_OK &&
+	    (zx_stmt_next(s, &row) != ZX_OK || !row || strcmp(zx_col_text(s, 0), "wal") != 0))
+		zx_warn("import: the database did not return to WAL mode; the next connection will set it");
+	zx_stmt_done(s);
+}
+
 zx_err imp_write_begin(imp_ctx *x)
 {
 	x->t_write_start = imp_ms();
+	journal_begin(x);
 	zx_err e = zx_tx_begin_write(x->c);
 	if (e)
 		return write_failed(x, e);
@@ -480,6 +520,7 @@ void imp_write_abandon(imp_ctx *x)
 	imp_copy_release(x);
 	zx_tx_rollback(x->c); /* nothing when committed */
 	zx_exec(x->c, NULL, ZXQ_import_cache_normal, ZX_NOARGS, NULL);
+	journal_end(x);
 }
 
 zx_err imp_write(imp_ctx *x)

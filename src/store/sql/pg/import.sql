@@ -56,3 +56,10 @@ SELECT 1;
 
 -- name: import_bulk_counts scoped
 SELECT count(*) FROM areas WHERE code BETWEEN $1 AND $2;
+
+-- PostgreSQL has no journal mode to change (sqlite/import.sql): it stays as it is.
+-- name: import_journal_rollback
+SELECT 'wal';
+
+-- name: import_journal_wal
+SELECT 'wal';

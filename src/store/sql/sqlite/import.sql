@@ -92,3 +92,11 @@ BEGIN
 	ON CONFLICT (area_code, hh_type, category)
 	DO UPDATE SET households = households + 1, persons = persons + excluded.persons;
 END;
+
+-- An exclusive first import (the CLI's, import_write.c) leaves WAL mode for its transaction;
+-- SQLite answers the mode it is in ("wal" when another connection has the database open).
+-- name: import_journal_rollback
+PRAGMA journal_mode = DELETE;
+
+-- name: import_journal_wal
+PRAGMA journal_mode = WAL;
