@@ -4,7 +4,7 @@
 // running server, which reconnects by itself and keeps answering.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -43,11 +43,15 @@ describe('PostgreSQL connection faults', { skip: !PG && 'needs PostgreSQL (tests
   });
 
   test('a connection killed during an import\'s COPY: Chinese error, nothing written, the retry imports', async () => {
-    // Another session locks household_counts against writes, so the import's first COPY
-    // (each household row updates the counts by trigger) waits inside the import's
-    // transaction; then exactly that connection is killed.
+    // Another session inserts the 户编号 of the file's 100th household and keeps its
+    // transaction open, so the import's COPY of new households waits on that row in the
+    // middle of its rows (inside the import's transaction); then exactly that connection is killed.
+    const rows = (await readFile(csv, 'utf8')).split('\n').slice(1).map((l) => l.split(','));
+    const hh = [...new Set(rows.map((r) => r[0]))][100];
+    const area = rows.find((r) => r[0] === hh)[1];
     const locker = spawn('psql', ['-X', '-q', '-d', db, '-c',
-      'BEGIN; LOCK TABLE household_counts IN EXCLUSIVE MODE; SELECT pg_sleep(300)'], { stdio: 'ignore' });
+      `BEGIN; INSERT INTO households (county, area_code, hh_no, hh_type, created_at, updated_at)
+       VALUES ('510722', '${area}', '${hh}', '一般农户', 0, 0); SELECT pg_sleep(300)`], { stdio: 'ignore' });
     try {
       const importing = run(['import', 'households', '--db', db, csv], { timeoutMs: 600000 });
       const waiting = `FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()

@@ -18,3 +18,18 @@ INSERT INTO persons (county, household_id, area_code, seq, name, id_enc, id_bidx
                      work_months, insured, phone_enc, phone_masked)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
         $21, $22);
+
+-- SQLite's count triggers stay on during the import (in process, each updates its row in
+-- place), so there is nothing to defer and nothing to add afterwards (pg/import_copy.sql).
+
+-- name: import_counts_defer
+SELECT 1;
+
+-- name: import_counts_resume
+SELECT 1;
+
+-- name: import_counts_add scoped
+SELECT count(*) FROM areas WHERE code BETWEEN $1 AND $2 AND $3 IS NULL;
+
+-- name: import_totals_add scoped
+SELECT count(*) FROM areas WHERE code BETWEEN $1 AND $2 AND $3 IS NULL;
