@@ -2,15 +2,19 @@
 # P3 (targets.md): GET /api/v1/households at 1M persons under wrk with 64 connections, and
 # P6: `zhenxing export households` of the whole county to XLSX (and CSV), timed, peak RSS.
 #
-#   bench/households_list.sh [BIN] [DB]
+#   bench/households_list.sh [BIN] [DB] [--pg]
 #
 # BIN defaults to build/src/zhenxing. DB defaults to bench-out/hh1m.db, made with
-# `zhenxing demo --households 335000` (≈1,000,000 persons) when absent. Prints one line per
+# `zhenxing demo --households 335000` (≈1,000,000 persons) when absent. With --pg the server
+# serves a copy of DB in a throwaway PostgreSQL 15 instead (tests/lib/pg.sh in a temp
+# directory: fsync=off; `zhenxing copy`, then ANALYZE as autovacuum would). Prints one line per
 # scenario: requests/s, p50/p99 latency, and the ratio to the same server's static-asset
 # rate measured in the same run (the baseline). Needs wrk (Debian package wrk).
 set -euo pipefail
 BIN=${1:-build/src/zhenxing}
 DB=${2:-bench-out/hh1m.db}
+PGMODE=0
+[ "${3:-}" = --pg ] && PGMODE=1
 DUR=${ZX_BENCH_SECONDS:-20}
 CONNS=${ZX_BENCH_CONNECTIONS:-64}
 THREADS=${ZX_BENCH_SERVER_THREADS:-2}
@@ -22,15 +26,34 @@ if [ ! -f "$DB" ]; then
 	echo "== making $DB (335,000 households)"
 	"$BIN" demo --db "$DB" --households 335000 --seed 11 >"$OUT/demo.log"
 fi
+ZXDB=$DB PGDIR="" SERVER=""
+cleanup() {
+	[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true
+	if [ -n "$PGDIR" ]; then
+		"$(dirname "$0")/../tests/lib/pg.sh" stop "$PGDIR/c"
+		rm -rf "$PGDIR"
+	fi
+}
+trap cleanup EXIT
+if [ "$PGMODE" = 1 ]; then
+	PGDIR=$(mktemp -d /tmp/zx-bench-list-pg-XXXXXX)
+	chmod 755 "$PGDIR"
+	PG_URL=$("$(dirname "$0")/../tests/lib/pg.sh" start "$PGDIR/c")
+	t0=$(date +%s.%N)
+	"$BIN" copy --from "$DB" --to "$PG_URL" --to-key "$PGDIR/pg.key" >/dev/null 2>"$PGDIR/copy.log" || { cat "$PGDIR/copy.log" >&2; exit 1; }
+	psql -X -q -d "$PG_URL" -c ANALYZE
+	echo "== PostgreSQL 15 (fsync=off): $DB copied and analyzed in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+	export ZHENXING_KEY=$PGDIR/pg.key
+	ZXDB=$PG_URL
+fi
 PW='Bench-pass-2026!'
-"$BIN" user add --db "$DB" --name bench_county --role county_admin --area 510722000000 <<<"$PW" >/dev/null 2>&1 || true
-"$BIN" user add --db "$DB" --name bench_clerk --role village_clerk --area 510722101002 <<<"$PW" >/dev/null 2>&1 || true
+"$BIN" user add --db "$ZXDB" --name bench_county --role county_admin --area 510722000000 <<<"$PW" >/dev/null 2>&1 || true
+"$BIN" user add --db "$ZXDB" --name bench_clerk --role village_clerk --area 510722101002 <<<"$PW" >/dev/null 2>&1 || true
 
 # Production settings except the TOTP gate of the admin roles (the bench logs in by script).
 printf 'totp_required_roles =\n' >"$OUT/bench.conf"
-"$BIN" serve --config "$OUT/bench.conf" --db "$DB" --listen 127.0.0.1:$PORT --threads "$THREADS" >"$OUT/serve.log" 2>&1 &
+"$BIN" serve --config "$OUT/bench.conf" --db "$ZXDB" --listen 127.0.0.1:$PORT --threads "$THREADS" >"$OUT/serve.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 # Logs in (changing a generated password if the server asks) and prints the session cookie.
@@ -96,11 +119,11 @@ done
 echo "== server RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVER/status)"
 kill $SERVER
 wait $SERVER 2>/dev/null || true
-trap - EXIT
+SERVER=""
 
 echo "== P6: export the county"
 for fmt in xlsx csv; do
-	/usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, peak RSS %M KB" "$BIN" export households --db "$DB" --area 510722 --format $fmt \
+	/usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, peak RSS %M KB" "$BIN" export households --db "$ZXDB" --area 510722 --format $fmt \
 		--unmasked -o "$OUT/export.$fmt" 2>&1 | grep -v '^20[0-9][0-9]-'
 	ls -la "$OUT/export.$fmt" | awk '{print $5, "bytes"}'
 	rm -f "$OUT/export.$fmt"
