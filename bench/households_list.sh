@@ -77,18 +77,27 @@ PERSON=$(curl -sf -b "$CC" "http://127.0.0.1:$PORT/api/v1/households/$ID" | pyth
 CSRF=$(curl -sf -b "$CC" "http://127.0.0.1:$PORT/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
 IDNO=$(curl -sf -b "$CC" -X POST -H "X-CSRF-Token: $CSRF" "http://127.0.0.1:$PORT/api/v1/persons/$PERSON/unmask" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id_number"])')
 
-# The server's CPU time (user + system, in clock ticks) so far.
+# The server's CPU time (user + system, in clock ticks) so far; with --pg also that of the
+# PostgreSQL server's processes (the postmaster's children: the pool's backends stay open).
 cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
+pg_ticks() {
+	[ -n "$PGDIR" ] || { echo 0; return; }
+	local master
+	master=$(head -1 "$PGDIR/c/data/postmaster.pid")
+	for p in $(pgrep -P "$master"); do awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null; done | awk '{s += $1} END {print s + 0}'
+}
 TICK=$(getconf CLK_TCK)
 
 # One wrk run. Besides throughput and latency it prints the server's CPU time per request,
 # which other load on the machine distorts far less than req/s: 1 s / (CPU per request) per
 # core is the rate a quiet machine would reach if the server were CPU-bound.
 run() { # name cookie path
-	local name=$1 ck=$2 path=$3 out t0 t1
+	local name=$1 ck=$2 path=$3 out t0 t1 g0 g1
 	t0=$(cpu_ticks)
+	g0=$(pg_ticks)
 	out=$(wrk -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Cookie: $ck" "http://127.0.0.1:$PORT$path")
 	t1=$(cpu_ticks)
+	g1=$(pg_ticks)
 	local rps p50 p99 non2xx reqs cpu
 	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
 	reqs=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -96,8 +105,10 @@ run() { # name cookie path
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
 	cpu=$(python3 -c "print(f'{($t1 - $t0) / $TICK / max($reqs, 1) * 1e6:.0f}')")
-	printf '%-26s %9s req/s  p50 %8s  p99 %8s  %6s us CPU/req %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" \
-		"${non2xx:+NON-2XX $non2xx}"
+	local pgcpu=""
+	[ -z "$PGDIR" ] || pgcpu="+ $(python3 -c "print(f'{($g1 - $g0) / $TICK / max($reqs, 1) * 1e6:.0f}')") us PostgreSQL "
+	printf '%-26s %9s req/s  p50 %8s  p99 %8s  %6s us CPU/req %s%s\n' "$name" "$rps" "$p50" "$p99" "$cpu" \
+		"$pgcpu" "${non2xx:+NON-2XX $non2xx}"
 	echo "$rps" >"$OUT/rps.$name"
 }
 echo "== $(nproc) cores, server threads $THREADS, $CONNS connections, ${DUR}s each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
