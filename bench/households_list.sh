@@ -41,8 +41,10 @@ if [ "$PGMODE" = 1 ]; then
 	PG_URL=$("$(dirname "$0")/../tests/lib/pg.sh" start "$PGDIR/c")
 	t0=$(date +%s.%N)
 	"$BIN" copy --from "$DB" --to "$PG_URL" --to-key "$PGDIR/pg.key" >/dev/null 2>"$PGDIR/copy.log" || { cat "$PGDIR/copy.log" >&2; exit 1; }
-	psql -X -q -d "$PG_URL" -c ANALYZE
-	echo "== PostgreSQL 15 (fsync=off): $DB copied and analyzed in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+	# A database in service is kept vacuumed by autovacuum (its visibility map lets the list's
+	# index-only scans skip the heap); a fresh copy is not yet: vacuum it as autovacuum would.
+	psql -X -q -d "$PG_URL" -c 'VACUUM ANALYZE'
+	echo "== PostgreSQL 15 (fsync=off): $DB copied, vacuumed and analyzed in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 	export ZHENXING_KEY=$PGDIR/pg.key
 	ZXDB=$PG_URL
 fi
