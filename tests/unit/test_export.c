@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "domain/registry/export.h"
+#include "store/store_impl.h"
 #include "domain/registry/template.h"
 #include "registry_fixture.h"
 #if __has_include("domain/registry/import.h")
@@ -366,6 +367,58 @@ static void test_unmasked_export_imports_back_without_any_change(void **state)
 	assert_int_equal(ir.updated, 0);
 	zx_import_result_release(&ir);
 }
+
+/* The county is exported a page of households at a time (export.c, export_rows): more
+ * households than two pages come out each once, in 户编号 order, and a household without
+ * members on a page boundary neither ends the export nor shows in it. */
+static void test_a_county_larger_than_a_page_exports_every_household_once_in_order(void **state)
+{
+	fix *f = *state;
+	enum { MORE = 4300 };
+	char csv[200];
+	snprintf(csv, sizeof(csv), "%s/more.csv", f->d.dir);
+	zx_errinfo ei;
+	zx_errinfo_clear(&ei);
+	assert_int_equal(zx_synth_write_csv(csv, 5, MORE, "510722", &ei), ZX_OK);
+	zx_import_result ir;
+	zx_import_result_init(&ir);
+	zx_import_opts io = {.area_code = ZXT_COUNTY12};
+	assert_int_equal(zx_import_households(f->d.c, zxt_keys(), &f->admin, csv, &io, &ir, &ei), ZX_OK);
+	zx_import_result_release(&ir);
+	/* The 2000th household in export order loses its members (the first page's last one). */
+	assert_int_equal(f->d.c->store->ops->exec_raw(
+	                     f->d.c, "DELETE FROM persons WHERE household_id = (SELECT id FROM"
+	                             " households ORDER BY area_code, hh_no LIMIT 1 OFFSET 1999)"),
+	                 ZX_OK);
+	long long nhh = zxt_sql_int(f->d.path, "SELECT count(*) FROM households");
+	long long persons = zxt_sql_int(f->d.path, "SELECT count(*) FROM persons");
+	assert_true(nhh >= MORE); /* (a synthetic 户编号 may be one of the fixture's) */
+	zx_export_result r;
+	assert_int_equal(export(f, &f->admin, (zx_export_opts){.format = ZX_EXPORT_CSV}, &r, &ei), ZX_OK);
+	assert_int_equal(r.households, nhh - 1);
+	assert_int_equal(r.persons, persons);
+	size_t len;
+	char *text = slurp(f->path, &len);
+	const char *p = strstr(text, "\r\n") + 2; /* past the header */
+	char prev_key[64] = "", *cells[ZX_COL__COUNT + 1];
+	long rows = 0, seen = 0;
+	while (*p) {
+		int n = csv_record(&p, cells);
+		char key[64];
+		snprintf(key, sizeof(key), "%s/%s", cells[ZX_COL_AREA], cells[ZX_COL_HH_NO]);
+		int cmp = strcmp(key, prev_key);
+		assert_true(cmp >= 0); /* in order, and a household's rows together */
+		if (cmp > 0)
+			seen++;
+		snprintf(prev_key, sizeof(prev_key), "%s", key);
+		rows++;
+		for (int i = 0; i < n; i++)
+			free(cells[i]);
+	}
+	free(text);
+	assert_int_equal(rows, persons);
+	assert_int_equal(seen, nhh - 1);
+}
 #endif
 
 int main(void)
@@ -379,6 +432,7 @@ int main(void)
 	    T(test_xlsx_keeps_ids_as_text_with_a_frozen_chinese_header),
 #ifdef HAVE_IMPORT
 	    T(test_unmasked_export_imports_back_without_any_change),
+	    T(test_a_county_larger_than_a_page_exports_every_household_once_in_order),
 #endif
 #undef T
 	};

@@ -238,6 +238,8 @@ typedef struct exporter {
 	const zx_keys *k;
 	bool unmasked;
 	int64_t last_hh;
+	char last_area[16], last_hh_no[64]; /* where the next page of export_rows starts */
+	int64_t page_households;            /* households the current page has given */
 	zx_export_result r;
 	void (*progress)(void *ctx, int64_t rows);
 	void *progress_ctx;
@@ -248,6 +250,18 @@ typedef struct exporter {
 /* Lays out one cursor row (columns of export_rows) as template cells and writes it. */
 static zx_err export_row(exporter *x, zx_stmt *s)
 {
+	int64_t hh = zx_col_int(s, 27);
+	bool start = hh != x->last_hh;
+	if (start) {
+		x->last_hh = hh;
+		x->page_households++;
+		snprintf(x->last_area, sizeof(x->last_area), "%s", zx_col_text(s, 1));
+		snprintf(x->last_hh_no, sizeof(x->last_hh_no), "%s", zx_col_text(s, 0));
+	}
+	if (zx_col_int(s, 26) < 0)
+		return ZX_OK; /* a household without members (export_rows): nothing to write */
+	if (start)
+		x->r.households++;
 	char id[64] = "", phone[64] = "", months[24] = "", year[24] = "";
 	const char *cells[ZX_COL__COUNT];
 	zx_err e = ZX_OK;
@@ -293,12 +307,6 @@ static zx_err export_row(exporter *x, zx_stmt *s)
 	cells[ZX_COL_WATER_SAFE] = head ? zx_yes_no((int)zx_col_int(s, 23)) : "";
 	cells[ZX_COL_RISK_TYPE] = head ? zx_col_text(s, 24) : "";
 	cells[ZX_COL_HELPER] = head ? zx_col_text(s, 25) : "";
-	int64_t hh = zx_col_int(s, 27);
-	bool start = hh != x->last_hh;
-	if (start) {
-		x->r.households++;
-		x->last_hh = hh;
-	}
 	e = sink_row(&x->out, cells, start);
 	if (!e && ++x->r.persons % PROGRESS_EVERY == 0 && x->progress)
 		x->progress(x->progress_ctx, x->r.persons);
@@ -315,6 +323,33 @@ static zx_err export_cursor(exporter *x, zx_stmt *s)
 		;
 	zx_stmt_done(s);
 	return e;
+}
+
+/* Every household in scope, EXPORT_PAGE households per query (export_rows): the memory a
+ * backend holds for a result stays that of one page, however large the county. */
+#define EXPORT_PAGE 2000
+
+static zx_err export_all(zx_conn *c, const zx_scope *scope, const zx_hh_filter *f, exporter *x)
+{
+	snprintf(x->last_area, sizeof(x->last_area), "%s", scope->lo); /* the first page's keyset */
+	x->last_hh_no[0] = '\0';
+	for (;;) {
+		x->page_households = 0;
+		char area[sizeof(x->last_area)], hh_no[sizeof(x->last_hh_no)];
+		memcpy(area, x->last_area, sizeof(area));
+		memcpy(hh_no, x->last_hh_no, sizeof(hh_no));
+		zx_stmt *s;
+		zx_err e = zx_query_open(c, scope, ZXQ_export_rows,
+		                         ZX_ARGS(ZX_TEXT(f->hh_type ? f->hh_type : ""),
+		                                 ZX_TEXT(f->category ? f->category : ""),
+		                                 ZX_TEXT(f->group ? f->group : ""), ZX_TEXT(area),
+		                                 ZX_TEXT(hh_no), ZX_INT(EXPORT_PAGE)),
+		                         &s);
+		if (!e)
+			e = export_cursor(x, s);
+		if (e || x->page_households < EXPORT_PAGE)
+			return e;
+	}
 }
 
 /* A search (q) exports its matches: collect their ids, then each household in order. */
@@ -410,14 +445,7 @@ zx_err zx_export_households(zx_conn *c, const zx_actor *a, const zx_keys *k, con
 	if (!e && f->q && *f->q) {
 		e = export_search(c, a, k, o, &scope, x, ei);
 	} else if (!e) {
-		zx_stmt *s;
-		e = zx_query_open(c, &scope, ZXQ_export_rows,
-		                  ZX_ARGS(ZX_TEXT(f->hh_type ? f->hh_type : ""),
-		                          ZX_TEXT(f->category ? f->category : ""),
-		                          ZX_TEXT(f->group ? f->group : "")),
-		                  &s);
-		if (!e)
-			e = export_cursor(x, s);
+		e = export_all(c, &scope, f, x);
 	}
 	if (zx_tx_active(c))
 		zx_tx_rollback(c); /* a read snapshot: nothing to commit */

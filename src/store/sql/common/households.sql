@@ -192,19 +192,29 @@ UPDATE persons SET relation = $4, seq = $5 WHERE id = $3 AND area_code BETWEEN $
 -- name: person_enc scoped
 SELECT p.id_enc, p.phone_enc FROM persons p WHERE p.id = $3 AND p.area_code BETWEEN $1 AND $2;
 
--- Export: every member of the households in scope, one cursor in template order.
--- $3 hh_type, $4 category, $5 grp. (area_code, hh_no) is unique, so ordering by every
--- column of households_list and then h.id changes nothing but lets the planner walk the
--- index and each household's members (persons_household) without a sorter.
+-- Export: every member of the households in scope in template order, a page of $8 households
+-- at a time after the (area_code, hh_no) of the last one written ($6, $7; the first page passes
+-- the scope's $1 and ''): PostgreSQL materialises a result set in the client, so one cursor
+-- over a county held all of it in memory (734 MB at 1M persons). The page's lower bound is the
+-- keyset alone ($6 >= $1 keeps it in scope; the outer BETWEEN restates the scope) so that both
+-- backends seek to the next page instead of walking the scope from its start. A household
+-- without members gives one row of NULLs (seq -1): it moves the page on and writes nothing.
+-- $3 hh_type, $4 category, $5 grp. (area_code, hh_no) is unique, so ordering by every column of
+-- households_list and then h.id changes nothing but lets the planner walk the index and each
+-- household's members (persons_household).
 -- name: export_rows scoped
 SELECT h.hh_no, h.area_code, h.grp, p.name, p.id_enc, p.id_masked, p.relation, p.gender, p.nation,
        p.education, p.school, p.health, p.disability, p.labor, p.work, coalesce(p.work_months, -1),
        coalesce(p.insured, -1), h.hh_type, h.category, coalesce(h.tuopin_year, 0), p.phone_enc,
        p.phone_masked, coalesce(h.housing_safe, -1), coalesce(h.water_safe, -1), h.risk_type, h.helper,
-       p.seq, h.id
-FROM households h JOIN persons p ON p.household_id = h.id
-WHERE h.area_code BETWEEN $1 AND $2 AND ($3 = '' OR h.hh_type = $3) AND ($4 = '' OR h.category = $4)
-  AND ($5 = '' OR h.grp = $5)
+       coalesce(p.seq, -1), h.id
+FROM (SELECT id FROM households
+      WHERE (area_code, hh_no) > ($6, $7) AND area_code <= $2 AND ($3 = '' OR hh_type = $3)
+        AND ($4 = '' OR category = $4) AND ($5 = '' OR grp = $5)
+      ORDER BY area_code, hh_no, hh_type, category, grp, id
+      LIMIT $8) page
+JOIN households h ON h.id = page.id AND h.area_code BETWEEN $1 AND $2
+LEFT JOIN persons p ON p.household_id = h.id
 ORDER BY h.area_code, h.hh_no, h.hh_type, h.category, h.grp, h.id, p.seq, p.id;
 
 -- Export of one household (the matches of a search), same columns as export_rows.
