@@ -5,7 +5,9 @@
  * "zxq_<index>", parameter types inferred by the server) and executes it with text
  * parameters. Results are materialised per statement (PQexecPrepared), so a caller
  * may run another query while iterating a cursor, exactly as with SQLite; code that
- * walks very large results (exports) reads them in keyset-paginated chunks.
+ * walks very large results reads them in keyset-paginated chunks (the household export,
+ * common/households.sql export_rows). The standard and ledger exports still read one
+ * result per export: their lists are a fraction of a county's persons.
  *
  * A connection that fails (server restart, dropped socket) is reset once and the
  * statement retried if no transaction was open; inside a transaction the error is
