@@ -68,6 +68,11 @@ describe('PostgreSQL connection faults', { skip: !PG && 'needs PostgreSQL (tests
       assert.match(r.stderr, /错误: .*未写入任何数据/);
       assert.match(r.stderr, HAN);
     } finally {
+      // Killing psql does not end its backend's pg_sleep (the server notices a gone client
+      // only when it next talks to it): end the locking session itself, or its row lock
+      // would hold the retry below for the rest of the 300 s.
+      await sql(db, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(300)%'`);
       locker.kill();
     }
     await new Promise((res) => (locker.exitCode !== null ? res() : locker.on('exit', res)));
