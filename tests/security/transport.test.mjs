@@ -169,8 +169,12 @@ describe('oversized requests', () => {
     for (const r of routes().filter((x) => x.json && served.has(x))) {
       const p = r.pattern.replace(/\{\w+\}/g, '1');
       // Raw, so that an answer sent before the whole body was read is still seen.
-      const raw = await rawExchange(`${r.method} ${p} HTTP/1.1\r\nHost: x\r\nCookie: ${admin.cookie}\r\n` +
+      const send = () => rawExchange(`${r.method} ${p} HTTP/1.1\r\nHost: x\r\nCookie: ${admin.cookie}\r\n` +
         `X-CSRF-Token: ${admin.csrf}\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n${big}`, 8000);
+      let raw = await send();
+      // The server answers 413 and closes while the body is still arriving; the kernel may then
+      // reset the connection and drop the answer before the client reads it. Once more, then.
+      if (statusOf(raw) === null) raw = await send();
       assert.equal(statusOf(raw), 413, `${label(r)}: ${raw.slice(0, 300)}`);
     }
     await assertAlive();
