@@ -178,9 +178,24 @@ zx_err zx_visit_record(zx_conn *c, const zx_actor *a, const zx_visit_input *in, 
 		e = zx_tx_commit(c);
 	if (e) {
 		zx_tx_rollback(c);
-		if (e == ZX_ECONFLICT)
-			zx_fail(ei, e, "idempotency_conflict", "Idempotency-Key", 0,
-			        "该走访已提交，请刷新后查看");
+		if (e != ZX_ECONFLICT)
+			return e;
+		/* PostgreSQL runs two submissions of one key side by side: both found no visit under
+		 * the key, and this insert waited for the other to commit and then failed the key's
+		 * unique index. The other's visit is visible now: answer it as the duplicate it is.
+		 * (SQLite serialises the writers, so there the lookup above already found it.) */
+		int64_t first = 0;
+		e = zx_tx_begin_read(c);
+		if (!e)
+			e = find_by_key(c, a, key, &h, &first, ei);
+		zx_tx_rollback(c);
+		if (!e && first) {
+			*duplicate = true;
+			return get_visit(c, a, first, out);
+		}
+		if (!e)
+			e = zx_fail(ei, ZX_ECONFLICT, "idempotency_conflict", "Idempotency-Key", 0,
+			            "该走访已提交，请刷新后查看");
 		return e;
 	}
 	return get_visit(c, a, id, out);
