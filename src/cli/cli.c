@@ -115,3 +115,26 @@ zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *
 	}
 	return zx_keys_load(path, create, out, ei);
 }
+
+zx_err cli_open_db(const char *db, const char *keyfile, cli_db *out, zx_errinfo *ei)
+{
+	memset(out, 0, sizeof(*out));
+	zx_err e = cli_open_store(db, false, 1, &out->st, ei);
+	if (!e)
+		e = zx_store_migrate(out->st, 0, ei);
+	if (!e)
+		e = cli_load_keys(db, keyfile, false, &out->keys, ei);
+	if (!e && !(out->c = zx_store_acquire(out->st)))
+		e = zx_fail(ei, ZX_EDB, "db_unavailable", NULL, 0, "无法连接数据库");
+	if (e)
+		cli_close_db(out);
+	return e;
+}
+
+void cli_close_db(cli_db *d)
+{
+	if (d->c)
+		zx_store_release(d->st, d->c);
+	zx_store_close(d->st);
+	memset(d, 0, sizeof(*d));
+}

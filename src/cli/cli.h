@@ -27,6 +27,17 @@ zx_err cli_open_store(const char *db, bool create, int pool, zx_store **out, zx_
 /* Key file: --key if given, else "<db>.key" for SQLite files, $ZHENXING_KEY for URLs. */
 zx_err cli_load_keys(const char *db, const char *keyfile, bool create, zx_keys *out, zx_errinfo *ei);
 
+/* An existing database for one command: the store (one connection) migrated to the latest
+ * schema, its field keys (cli_load_keys) and the connection. On failure nothing stays open.
+ * cli_close_db releases all three (the keys are wiped). */
+typedef struct cli_db {
+	zx_store *st;
+	zx_conn *c;
+	zx_keys keys;
+} cli_db;
+zx_err cli_open_db(const char *db, const char *keyfile, cli_db *out, zx_errinfo *ei);
+void cli_close_db(cli_db *d);
+
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

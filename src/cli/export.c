@@ -46,6 +46,16 @@ static void show_progress(void *ctx, int64_t rows)
 }
 
 /* zhenxing export monitored|measures|visits|eliminations … */
+/* The export was written to tmp: it becomes out, or tmp goes (the export removed it on error). */
+static zx_err put_in_place(zx_err e, const char *tmp, const char *out, zx_errinfo *ei)
+{
+	if (!e && rename(tmp, out) != 0) {
+		remove(tmp);
+		e = zx_fail(ei, ZX_EIO, "write_failed", "-o", 0, "无法写入文件 %s", out);
+	}
+	return e;
+}
+
 static int export_standard(int argc, char **argv, zx_std_kind kind)
 {
 	const char *db = NULL, *key = NULL, *out = NULL, *format = NULL;
@@ -93,32 +103,19 @@ static int export_standard(int argc, char **argv, zx_std_kind kind)
 		return cli_usage(USAGE);
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	zx_store *st = NULL;
-	zx_conn *c = NULL;
-	zx_keys keys;
+	cli_db d;
 	char tmp[1100], dir[1100];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	snprintf(dir, sizeof(dir), "%s", out);
 	o.tmpdir = dirname(dir);
-	zx_err e = cli_open_store(db, false, 1, &st, &ei);
-	if (!e)
-		e = zx_store_migrate(st, 0, &ei);
-	if (!e)
-		e = cli_load_keys(db, key, false, &keys, &ei);
-	if (!e && !(c = zx_store_acquire(st)))
-		e = zx_fail(&ei, ZX_EDB, "db_unavailable", NULL, 0, "无法连接数据库");
+	zx_err e = cli_open_db(db, key, &d, &ei);
 	zx_actor cli;
 	zx_actor_cli(&cli);
 	int64_t rows = 0;
 	if (!e)
-		e = zx_export_standard(c, &cli, &keys, &o, tmp, &rows, &ei);
-	if (!e && rename(tmp, out) != 0) {
-		remove(tmp);
-		e = zx_fail(&ei, ZX_EIO, "write_failed", "-o", 0, "无法写入文件 %s", out);
-	}
-	zx_store_release(st, c);
-	zx_store_close(st);
-	memset(&keys, 0, sizeof(keys));
+		e = zx_export_standard(d.c, &cli, &d.keys, &o, tmp, &rows, &ei);
+	e = put_in_place(e, tmp, out, &ei);
+	cli_close_db(&d);
 	if (e)
 		return cli_fail(e, &ei);
 	printf("已导出%s %lld 行到 %s（%s，%s）\n", zx_std_kind_title(kind), (long long)rows, out,
@@ -191,21 +188,13 @@ int cmd_export(int argc, char **argv)
 
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	zx_store *st = NULL;
-	zx_conn *c = NULL;
-	zx_keys keys;
+	cli_db d;
 	char tmp[1100], dir[1100];
 	int64_t t0 = zx_now();
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	snprintf(dir, sizeof(dir), "%s", out);
 	o.tmpdir = dirname(dir);
-	zx_err e = cli_open_store(db, false, 1, &st, &ei);
-	if (!e)
-		e = zx_store_migrate(st, 0, &ei);
-	if (!e)
-		e = cli_load_keys(db, key, false, &keys, &ei);
-	if (!e && !(c = zx_store_acquire(st)))
-		e = zx_fail(&ei, ZX_EDB, "db_unavailable", NULL, 0, "无法连接数据库");
+	zx_err e = cli_open_db(db, key, &d, &ei);
 	zx_actor cli;
 	zx_actor_cli(&cli);
 	zx_export_result r;
@@ -213,19 +202,14 @@ int cmd_export(int argc, char **argv)
 	if (!e && isatty(2)) {
 		o.progress = show_progress;
 		o.progress_ctx = &b;
-		e = zx_export_check(c, &cli, &o, &b.total, &ei);
+		e = zx_export_check(d.c, &cli, &o, &b.total, &ei);
 	}
 	if (!e)
-		e = zx_export_households(c, &cli, &keys, &o, tmp, &r, &ei);
+		e = zx_export_households(d.c, &cli, &d.keys, &o, tmp, &r, &ei);
 	if (b.last_pct >= 0)
 		fputc('\n', stderr);
-	if (!e && rename(tmp, out) != 0) {
-		remove(tmp);
-		e = zx_fail(&ei, ZX_EIO, "write_failed", "-o", 0, "无法写入文件 %s", out);
-	}
-	zx_store_release(st, c);
-	zx_store_close(st);
-	memset(&keys, 0, sizeof(keys));
+	e = put_in_place(e, tmp, out, &ei);
+	cli_close_db(&d);
 	if (e)
 		return cli_fail(e, &ei);
 	printf("已导出 %lld 户 %lld 人到 %s（%s，%s，用时 %lld 秒）\n", (long long)r.households,

@@ -131,29 +131,18 @@ static int import_households(int argc, char **argv)
 		o.progress = progress;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	zx_store *st = NULL;
-	zx_conn *c = NULL;
-	zx_keys keys;
+	cli_db d;
 	zx_import_result r;
 	zx_import_result_init(&r);
-	zx_err e = cli_open_store(db, false, 1, &st, &ei);
-	if (!e)
-		e = zx_store_migrate(st, 0, &ei);
-	if (!e)
-		e = cli_load_keys(db, key, false, &keys, &ei);
-	if (!e && !(c = zx_store_acquire(st)))
-		e = ZX_EDB;
-	if (e) {
-		zx_store_close(st);
+	zx_err e = cli_open_db(db, key, &d, &ei);
+	if (e)
 		return cli_fail(e, &ei);
-	}
 	zx_actor cli;
 	zx_actor_cli(&cli);
-	e = zx_import_households(c, &keys, &cli, path, &o, &r, &ei);
+	e = zx_import_households(d.c, &d.keys, &cli, path, &o, &r, &ei);
 	int rc = report(e, &r, &o, errors_path, &ei);
 	zx_import_result_release(&r);
-	zx_store_release(st, c);
-	zx_store_close(st);
+	cli_close_db(&d);
 	return rc;
 }
 

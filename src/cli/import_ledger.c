@@ -76,29 +76,18 @@ int cmd_import_ledger(int argc, char **argv)
 		o.progress = progress;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
-	zx_store *st = NULL;
-	zx_conn *c = NULL;
-	zx_keys keys;
-	zx_err e = cli_open_store(db, false, 1, &st, &ei);
-	if (!e)
-		e = zx_store_migrate(st, 0, &ei);
-	if (!e)
-		e = cli_load_keys(db, key, false, &keys, &ei);
-	if (!e && !(c = zx_store_acquire(st)))
-		e = ZX_EDB;
-	if (e) {
-		zx_store_close(st);
+	cli_db d;
+	zx_err e = cli_open_db(db, key, &d, &ei);
+	if (e)
 		return cli_fail(e, &ei);
-	}
-	o.keys = &keys;
+	o.keys = &d.keys;
 	zx_actor cli;
 	zx_actor_cli(&cli);
 	static zx_ledger_import_result r;
-	e = zx_ledger_import(c, &cli, k, argv[optind], &o, &r, &ei);
+	e = zx_ledger_import(d.c, &cli, k, argv[optind], &o, &r, &ei);
 	if (o.progress)
 		fputc('\n', stderr);
-	zx_store_release(st, c);
-	zx_store_close(st);
+	cli_close_db(&d);
 	if (!e) {
 		if (o.dry_run)
 			printf("校验通过: %s %ld 行，未写入（--dry-run）\n", k->name, r.rows);
