@@ -113,6 +113,28 @@ static const char *export_area(api_call *c, const zx_export_opts *o)
 	                          : c->actor->area_code;
 }
 
+/* An export written in the request takes one of EXPORTS_MAX slots and a new file in the data
+ * directory: its path, or NULL with the error answered (the caller gives the slot back with
+ * atomic_fetch_sub once the export is written). */
+static char *export_slot(api_call *c)
+{
+	if (atomic_fetch_add(&running, 1) >= EXPORTS_MAX) {
+		atomic_fetch_sub(&running, 1);
+		api_error_msg(c, ZX_ECONFLICT, "export_busy", NULL, "导出任务较多，请稍后再试");
+		return NULL;
+	}
+	char *path = zx_arena_printf(c->req->arena, "%s/export-XXXXXX", c->app->data_dir);
+	int fd = path ? mkstemp(path) : -1;
+	if (fd < 0) {
+		atomic_fetch_sub(&running, 1);
+		zx_error("exports: cannot create a file in the data directory: %s", strerror(errno));
+		api_error_msg(c, ZX_EIO, "export_failed", NULL, "导出失败：无法创建临时文件");
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
 static void standard_get(api_call *c, zx_std_kind kind);
 
 static void exports_get(api_call *c)
@@ -128,20 +150,9 @@ static void exports_get(api_call *c)
 	zx_export_opts o;
 	if (!parse_opts(c, &o))
 		return;
-	if (atomic_fetch_add(&running, 1) >= EXPORTS_MAX) {
-		atomic_fetch_sub(&running, 1);
-		api_error_msg(c, ZX_ECONFLICT, "export_busy", NULL, "导出任务较多，请稍后再试");
+	char *path = export_slot(c);
+	if (!path)
 		return;
-	}
-	char *path = zx_arena_printf(c->req->arena, "%s/export-XXXXXX", c->app->data_dir);
-	int fd = path ? mkstemp(path) : -1;
-	if (fd < 0) {
-		atomic_fetch_sub(&running, 1);
-		zx_error("exports: cannot create a file in the data directory: %s", strerror(errno));
-		api_error_msg(c, ZX_EIO, "export_failed", NULL, "导出失败：无法创建临时文件");
-		return;
-	}
-	close(fd);
 	zx_export_result r;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
@@ -180,20 +191,9 @@ static void standard_get(api_call *c, zx_std_kind kind)
 		return;
 	}
 	o.year = (int)y;
-	if (atomic_fetch_add(&running, 1) >= EXPORTS_MAX) {
-		atomic_fetch_sub(&running, 1);
-		api_error_msg(c, ZX_ECONFLICT, "export_busy", NULL, "导出任务较多，请稍后再试");
+	char *path = export_slot(c);
+	if (!path)
 		return;
-	}
-	char *path = zx_arena_printf(c->req->arena, "%s/export-XXXXXX", c->app->data_dir);
-	int fd = path ? mkstemp(path) : -1;
-	if (fd < 0) {
-		atomic_fetch_sub(&running, 1);
-		zx_error("exports: cannot create a file in the data directory: %s", strerror(errno));
-		api_error_msg(c, ZX_EIO, "export_failed", NULL, "导出失败：无法创建临时文件");
-		return;
-	}
-	close(fd);
 	int64_t rows = 0;
 	zx_errinfo ei;
 	zx_errinfo_clear(&ei);
