@@ -438,18 +438,24 @@ static zx_err bulk_end(imp_ctx *x)
  * only when no other connection has the database open — with a server running on it the
  * import simply stays in WAL mode. It returns to WAL mode after the commit or rollback (and
  * every connection the store opens asks for WAL anyway). */
+/* Runs one of the journal-mode pragmas: true when SQLite answers the mode `want`. */
+static bool journal_mode(imp_ctx *x, zx_query q, const char *want)
+{
+	zx_stmt *s = NULL;
+	bool row = false;
+	bool ok = zx_query_open(x->c, NULL, q, ZX_NOARGS, &s) == ZX_OK && zx_stmt_next(s, &row) == ZX_OK &&
+	          row && strcmp(zx_col_text(s, 0), want) == 0;
+	zx_stmt_done(s);
+	return ok;
+}
+
 static void journal_begin(imp_ctx *x)
 {
 	int64_t empty = 0;
 	if (!x->o->exclusive ||
 	    zx_query_int(x->c, &ZX_SCOPE_ALL, ZXQ_import_bulk_eligible, ZX_NOARGS, &empty) != ZX_OK || !empty)
 		return;
-	zx_stmt *s = NULL;
-	bool row = false;
-	if (zx_query_open(x->c, NULL, ZXQ_import_journal_rollback, ZX_NOARGS, &s) == ZX_OK &&
-	    zx_stmt_next(s, &row) == ZX_OK && row)
-		x->journal_switched = strcmp(zx_col_text(s, 0), "delete") == 0;
-	zx_stmt_done(s);
+	x->journal_switched = journal_mode(x, ZXQ_import_journal_rollback, "delete");
 	x->rollback_journal |= x->journal_switched;
 }
 
@@ -458,12 +464,8 @@ static void journal_end(imp_ctx *x)
 	if (!x->journal_switched)
 		return;
 	x->journal_switched = false;
-	zx_stmt *s = NULL;
-	bool row = false;
-	if (zx_query_open(x->c, NULL, ZXQ_import_journal_wal, ZX_NOARGS, &s) == ZX_OK &&
-	    (zx_stmt_next(s, &row) != ZX_OK || !row || strcmp(zx_col_text(s, 0), "wal") != 0))
+	if (!journal_mode(x, ZXQ_import_journal_wal, "wal"))
 		zx_warn("import: the database did not return to WAL mode; the next connection will set it");
-	zx_stmt_done(s);
 }
 
 zx_err imp_write_begin(imp_ctx *x)
